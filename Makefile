@@ -1,0 +1,51 @@
+# The commands the README names. `make run` serves the API; `make test` checks everything.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c .ci/constraints.txt
+
+.PHONY: run test lint types unit install install-dev openapi migrate clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml .ci/constraints.txt
+	$(PIP_INSTALL) -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP_INSTALL) -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/ixon-api migrate
+	$(BIN)/ixon-api bootstrap --if-empty
+	$(BIN)/ixon-api serve --port $(PORT)
+
+migrate: install
+	$(BIN)/ixon-api migrate
+
+lint: install-dev
+	$(BIN)/ruff check app tests migrations bench
+	$(BIN)/ruff format --check app tests migrations bench
+
+types: install-dev
+	$(BIN)/mypy
+
+unit: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint types unit
+
+openapi: install
+	$(BIN)/ixon-api openapi
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

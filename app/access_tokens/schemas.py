@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.core.schemas import WireModel
+from app.users.schemas import MyUserOut
+
+
+class ScopeRel(BaseModel):
+    rel: str = Field(min_length=1, max_length=255)
+    get: bool | None = None
+    post: bool | None = None
+    patch: bool | None = None
+    delete: bool | None = None
+    put: bool | None = None
+
+
+class Scope(BaseModel):
+    """``unrestricted``, or ``allow``/``deny`` with discovery rels and method flags."""
+
+    type: Literal["unrestricted", "allow", "deny"]
+    rels: list[ScopeRel] | None = None
+
+
+class AccessTokenCreate(WireModel):
+    expiresIn: int = Field(ge=60, le=5_184_000, description="Lifetime in seconds (60..5184000).")
+    trustedDeviceName: str | None = Field(None, min_length=1, max_length=255)
+    scope: Scope | None = None
+
+
+class CreatedOut(BaseModel):
+    ip: str | None = None
+    on: str
+    userAgent: str | None = None
+
+
+class AccessTokenOut(BaseModel):
+    publicId: str
+    expiresOn: str | None = None
+    created: CreatedOut | None = None
+    scope: Scope | None = None
+    ssoIdentityProvider: dict[str, Any] | None = None
+
+
+class NewAccessTokenOut(AccessTokenOut):
+    secretId: str = Field(description="The bearer secret; shown in this answer only.")
+    user: MyUserOut | None = None

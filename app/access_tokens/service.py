@@ -1,0 +1,219 @@
+"""Access tokens: log-in with Basic credentials, bearer authentication, listing and revoking."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.access_tokens.models import AccessToken
+from app.access_tokens.repository import AccessTokenRepository
+from app.access_tokens.schemas import AccessTokenCreate
+from app.applications.models import Application
+from app.auth.context import AuthContext
+from app.auth.ratelimit import LoginLimiter
+from app.core import ids, security
+from app.core.clock import utcnow
+from app.core.errors import Forbidden, Unauthorized, combine, not_found
+from app.core.querying import FilterColumn, ListParams
+from app.core.schemas import PublicIdItem
+from app.users import service as user_service
+from app.users.models import User, normalize_email
+
+BAD_CREDENTIALS = "The e-mail address or password is incorrect"
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """Where a request came from, recorded on the tokens it creates."""
+
+    ip: str | None
+    user_agent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewToken:
+    token: AccessToken
+    secret: str
+
+
+def parse_basic(header: str) -> tuple[str, str, str]:
+    """``Basic base64(email:otp:password)``, standard or URL-safe alphabet, padding optional.
+
+    The e-mail ends at the first colon and the code at the second; the password may hold more.
+    """
+    scheme, _, encoded = header.strip().partition(" ")
+    if scheme.lower() != "basic" or not encoded.strip():
+        raise Unauthorized("Send Authorization: Basic base64(email:otp:password)", "Authorization")
+    raw = encoded.strip()
+    raw += "=" * (-len(raw) % 4)
+    try:
+        decoded = base64.b64decode(raw.replace("-", "+").replace("_", "/"), validate=True)
+        text = decoded.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Unauthorized("The Basic credentials are not valid base64", "Authorization") from None
+    email, sep1, rest = text.partition(":")
+    otp, sep2, password = rest.partition(":")
+    if not sep1 or not sep2:
+        raise Unauthorized(
+            "Basic credentials are email:otp:password (otp may be empty)", "Authorization"
+        )
+    return email.strip(), otp.strip(), password
+
+
+async def issue(
+    session: AsyncSession,
+    user: User,
+    application: Application,
+    *,
+    expires_in: int | None,
+    client: Client | None = None,
+    scope: dict[str, Any] | None = None,
+) -> NewToken:
+    """A new token; ``expires_in`` None (service accounts) never expires."""
+    secret = ids.secret(32)
+    token = AccessToken(
+        user_id=user.id,
+        application_id=application.id,
+        secret_hash=security.token_hash(secret),
+        expires_on=utcnow() + timedelta(seconds=expires_in) if expires_in is not None else None,
+        created_ip=client.ip if client else None,
+        created_user_agent=(client.user_agent or None) if client else None,
+        scope=scope,
+    )
+    await AccessTokenRepository(session).add(token)
+    token.user = user
+    return NewToken(token, secret)
+
+
+def _scope(body: AccessTokenCreate) -> dict[str, Any] | None:
+    return body.scope.model_dump(exclude_none=True) if body.scope else None
+
+
+async def log_in(
+    session: AsyncSession,
+    limiter: LoginLimiter,
+    application: Application,
+    authorization: str,
+    body: AccessTokenCreate,
+    client: Client,
+) -> NewToken:
+    email, _otp, password = parse_basic(authorization)
+    account, address = normalize_email(email), client.ip or "unknown"
+    await limiter.check(account, address)
+    user = await user_service.verify_login(session, email, password)
+    if user is None:
+        await limiter.failed(account, address)
+        raise Unauthorized(BAD_CREDENTIALS)
+    await limiter.succeeded(account)
+    user_service.touch(user)
+    return await issue(
+        session, user, application, expires_in=body.expiresIn, client=client, scope=_scope(body)
+    )
+
+
+async def issue_for(
+    session: AsyncSession, auth: AuthContext, body: AccessTokenCreate, client: Client
+) -> NewToken:
+    """A further token for the caller (Bearer on `POST /access-tokens`)."""
+    return await issue(
+        session,
+        auth.user,
+        auth.application,
+        expires_in=body.expiresIn,
+        client=client,
+        scope=_scope(body),
+    )
+
+
+def _scope_allows(scope: dict[str, Any] | None, rel: str | None, method: str) -> bool:
+    if not scope or scope.get("type") == "unrestricted" or rel is None:
+        return True
+    listed = any(
+        r.get("rel") == rel and r.get(method.lower()) is True for r in scope.get("rels") or []
+    )
+    return listed if scope.get("type") == "allow" else not listed
+
+
+async def authenticate(
+    session: AsyncSession,
+    secret: str,
+    application: Application,
+    *,
+    rel: str | None = None,
+    method: str = "GET",
+) -> AuthContext:
+    token = await AccessTokenRepository(session).by_secret_hash(security.token_hash(secret))
+    if token is None or (token.expires_on is not None and token.expires_on <= utcnow()):
+        raise Unauthorized("The access token is unknown, expired or revoked", "Authorization")
+    owner = token.application
+    if owner.owner_user_id is not None and owner.id != application.id:
+        raise Unauthorized(
+            "This service-account token works only with its own Api-Application", "Authorization"
+        )
+    if not owner.enabled:
+        raise Unauthorized("The token's application is disabled", "Authorization")
+    if not _scope_allows(token.scope, rel, method):
+        raise Forbidden(f"The token's scope does not allow {method} on {rel}")
+    now = utcnow()
+    if token.last_used_on is None or (now - token.last_used_on).total_seconds() > 60:
+        token.last_used_on = now
+    user_service.touch(token.user)
+    return AuthContext(user=token.user, token=token, application=application)
+
+
+FILTERS = {
+    "publicId": FilterColumn(AccessToken.public_id),
+    "expiresOn": FilterColumn(AccessToken.expires_on, datetime),
+}
+
+
+async def list_mine(
+    session: AsyncSession, auth: AuthContext, params: ListParams
+) -> tuple[list[AccessToken], str | None]:
+    repository = AccessTokenRepository(session)
+    stmt = repository.of_user(auth.user.id).where(*params.where(FILTERS))
+    return await repository.page(stmt, params)
+
+
+async def get_mine(
+    session: AsyncSession, auth: AuthContext, public_id: str, params: ListParams | None = None
+) -> AccessToken:
+    where = [AccessToken.user_id == auth.user.id]
+    if params is not None:
+        where += params.where(FILTERS)
+    token = await AccessTokenRepository(session).by_public_id(public_id, *where)
+    if token is None:
+        raise not_found("Access token")
+    return token
+
+
+async def delete_mine(session: AsyncSession, auth: AuthContext, items: list[PublicIdItem]) -> None:
+    repository = AccessTokenRepository(session)
+    wanted = [i.publicId for i in items]
+    found = await repository.by_public_ids(wanted, AccessToken.user_id == auth.user.id)
+    errors = [
+        not_found("Access token").at_index(index)
+        for index, public_id in enumerate(wanted)
+        if public_id not in found
+    ]
+    if errors:
+        raise combine(errors)
+    await repository.delete_ids([t.id for t in found.values()])
+
+
+async def delete_one(session: AsyncSession, auth: AuthContext, public_id: str) -> None:
+    token = await get_mine(session, auth, public_id)
+    await AccessTokenRepository(session).delete_ids([token.id])
+
+
+async def revoke_all_of(session: AsyncSession, user: User, *, except_id: int | None = None) -> None:
+    stmt = delete(AccessToken).where(AccessToken.user_id == user.id)
+    if except_id is not None:
+        stmt = stmt.where(AccessToken.id != except_id)
+    await session.execute(stmt)

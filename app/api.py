@@ -1,0 +1,37 @@
+"""Every domain router, served at `/` and at `/api/` (IXON's documentation uses both)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.routing import APIRoute
+
+from app.access_tokens.router import router as access_tokens
+from app.auth.headers import api_version
+from app.companies.router import router as companies
+from app.discovery.router import router as discovery
+from app.groups.router import router as groups
+from app.permissions.router import router as permissions
+from app.roles.router import router as roles
+from app.users.router import router as users
+
+DOMAIN_ROUTERS = (discovery, permissions, access_tokens, companies, users, roles, groups)
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable, readable ids from IXON's rel and the method: ``getRoleList``, ``postInviteList``."""
+    method = sorted(route.methods or {"GET"})[0].lower()
+    rel = route.tags[0] if route.tags else route.name
+    return f"{method}{rel}"
+
+
+def build_router() -> APIRouter:
+    api = APIRouter(dependencies=[Depends(api_version)], generate_unique_id_function=operation_id)
+    for router in DOMAIN_ROUTERS:
+        api.include_router(router)
+    return api
+
+
+def include(app: FastAPI) -> None:
+    api = build_router()
+    app.include_router(api)
+    app.include_router(api, prefix="/api", include_in_schema=False)

@@ -1,0 +1,49 @@
+"""The Api-Application registry: operators register applications; requests must name one."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.applications.models import Application
+from app.applications.repository import ApplicationRepository
+from app.core.errors import BadRequest, NotFound
+
+
+async def get_enabled(session: AsyncSession, public_id: str) -> Application:
+    application = await ApplicationRepository(session).by_public_id(public_id)
+    if application is None or not application.enabled:
+        raise BadRequest(
+            "Api-Application does not name a registered, enabled application", "Api-Application"
+        )
+    return application
+
+
+async def add(session: AsyncSession, name: str, *, owner_user_id: int | None = None) -> Application:
+    return await ApplicationRepository(session).add(
+        Application(name=name, owner_user_id=owner_user_id)
+    )
+
+
+async def list_all(session: AsyncSession) -> list[Application]:
+    return list(await session.scalars(select(Application).order_by(Application.id)))
+
+
+async def set_enabled(session: AsyncSession, public_id: str, enabled: bool) -> Application:
+    application = await ApplicationRepository(session).by_public_id(public_id)
+    if application is None:
+        raise NotFound(f"No application {public_id}")
+    application.enabled = enabled
+    await session.flush()
+    return application
+
+
+async def first_operator_application(session: AsyncSession) -> Application | None:
+    """The oldest enabled application not owned by a service account (bootstrap reuses it)."""
+    stmt = (
+        select(Application)
+        .where(Application.owner_user_id.is_(None), Application.enabled.is_(True))
+        .order_by(Application.id)
+        .limit(1)
+    )
+    return (await session.scalars(stmt)).first()

@@ -1,0 +1,190 @@
+"""The `ixon-api` command: serve, migrate, bootstrap, openapi, application."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import get_settings
+from app.core.errors import AppError
+
+T = TypeVar("T")
+cli = typer.Typer(
+    help="IXON-compatible user-management API: run it, migrate it, set it up.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+application_cli = typer.Typer(help="The Api-Application registry.", no_args_is_help=True)
+cli.add_typer(application_cli, name="application")
+out = Console()
+err = Console(stderr=True)
+OPENAPI_PATH = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(1)
+
+
+def in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one transaction, committed if it succeeds; AppErrors become one line."""
+    from app.db.session import create_engine, create_sessionmaker
+
+    async def run() -> T:
+        engine = create_engine(get_settings())
+        try:
+            async with create_sessionmaker(engine)() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except AppError as error:
+        raise fail("; ".join(i.message for i in error.items)) from None
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Number of worker processes.")] = 1,
+) -> None:
+    """Serve the API (uvicorn)."""
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    from app.db import migrate as migrations
+
+    migrations.upgrade(get_settings().database_url)
+    out.print(f"database at revision {migrations.head_revision()}")
+
+
+@cli.command()
+def bootstrap(
+    company: Annotated[str, typer.Option(help="Name of the company to create.")] = "Demo company",
+    email: Annotated[
+        str, typer.Option(help="The administrator's e-mail address.")
+    ] = "admin@example.com",
+    password: Annotated[
+        str | None, typer.Option(help="The administrator's password (random if left out).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing when the database has users.")
+    ] = False,
+) -> None:
+    """Create a demo application (or reuse it), a company and its administrator."""
+    from app import bootstrap as setup
+
+    chosen = password or secrets.token_urlsafe(12)
+
+    async def work(session: AsyncSession) -> setup.Bootstrapped | None:
+        if if_empty and not await setup.is_empty(session):
+            return None
+        return await setup.bootstrap(session, company=company, email=email, password=chosen)
+
+    result = in_session(work)
+    if result is None:
+        if not as_json:
+            out.print("database has users already: nothing bootstrapped")
+        return
+    if as_json:
+        typer.echo(json.dumps(result.as_json()))
+        return
+    base = get_settings().public_url.rstrip("/")
+    out.print(
+        f"application  {result.application_id}\ncompany      {result.company_id}\n"
+        f"administrator {result.email} (user {result.user_id})\npassword     {chosen}\n"
+    )
+    out.print("Try it:", style="bold")
+    typer.echo(
+        f"curl -s '{base}/roles?fields=publicId,name' -H 'Api-Version: 2' "
+        f"-H 'Api-Application: {result.application_id}' -H 'Api-Company: {result.company_id}' "
+        f"-H 'Authorization: Bearer {result.access_token}'"
+    )
+
+
+@cli.command()
+def openapi(
+    path: Annotated[Path, typer.Option(help="Where to write the document.")] = OPENAPI_PATH,
+) -> None:
+    """Write the OpenAPI document generated from the app (openapi/openapi.json)."""
+    from app.openapi_document import render
+
+    path.write_text(render())
+    out.print(f"wrote {path}")
+
+
+@application_cli.command("add")
+def application_add(
+    name: Annotated[str, typer.Argument(help="A name for the application.")],
+) -> None:
+    """Register an application; prints its Api-Application id."""
+    from app.applications import service
+
+    application = in_session(lambda session: service.add(session, name))
+    typer.echo(application.public_id)
+
+
+@application_cli.command("list")
+def application_list() -> None:
+    """List the registered applications."""
+    from app.applications import service
+
+    table = Table("Api-Application", "name", "enabled", "service account")
+    for a in in_session(service.list_all):
+        table.add_row(
+            a.public_id, a.name, "yes" if a.enabled else "no", "yes" if a.owner_user_id else ""
+        )
+    out.print(table)
+
+
+@application_cli.command("disable")
+def application_disable(
+    public_id: Annotated[str, typer.Argument(help="The Api-Application id.")],
+) -> None:
+    """Disable an application: every request naming it is refused from now on."""
+    from app.applications import service
+
+    in_session(lambda session: service.set_enabled(session, public_id, False))
+    out.print(f"application {public_id} disabled")
+
+
+@application_cli.command("enable")
+def application_enable(
+    public_id: Annotated[str, typer.Argument(help="The Api-Application id.")],
+) -> None:
+    """Enable a disabled application again."""
+    from app.applications import service
+
+    in_session(lambda session: service.set_enabled(session, public_id, True))
+    out.print(f"application {public_id} enabled")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from sqlalchemy import Select, or_, select
+
+from app.companies.models import Company
+from app.core.clock import utcnow
+from app.db.repository import Repository
+from app.memberships.models import Membership
+
+
+class CompanyRepository(Repository[Company]):
+    model = Company
+
+    def of_member(self, user_id: int) -> Select[Company]:
+        """The companies where the user holds a live membership."""
+        member = select(Membership.company_id).where(
+            Membership.user_id == user_id,
+            or_(Membership.expires_on.is_(None), Membership.expires_on > utcnow()),
+        )
+        return select(Company).where(Company.id.in_(member))

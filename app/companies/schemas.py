@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.core.schemas import Ref, WireModel
+
+Policy = Literal["sector", "company", "disabled"]
+
+
+class CompanyOut(BaseModel):
+    publicId: str
+    name: str
+    custom: dict[str, Any] = {}
+    branding: dict[str, Any] | None = None
+    customTermsOfUse: Policy = "disabled"
+    customPrivacyStatement: Policy = "disabled"
+
+
+class MyCompanyOut(CompanyOut):
+    country: str | None = None
+    defaultUserInviteLanguage: str = "en"
+    supportAccessExpiresOn: str | None = None
+    appOwnerName: str | None = None
+    createdOn: str | None = None
+    requireDedicatedRscServer: bool = False
+    requireDedicatedMdrServer: bool = False
+    loggingTrialUsed: bool = False
+    alarmingTrialUsed: bool = False
+
+
+class CompanyCreate(WireModel):
+    name: str = Field(min_length=1, max_length=255)
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    termsOfUsePolicy: Ref | None = None
+
+
+class MyCompanyPatch(WireModel):
+    name: str | None = Field(None, min_length=1, max_length=255)
+    country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
+    defaultUserInviteLanguage: str | None = Field(None, pattern=r"^[a-z]{2}$")
+    appOwnerName: str | None = Field(None, max_length=255)
+    branding: dict[str, Any] | None = None
+    customTermsOfUse: Policy | None = None
+    customPrivacyStatement: Policy | None = None
+    custom: dict[str, Any] | None = None
+
+
+class CompanyRef(WireModel):
+    publicId: str = Field(pattern=r"^(\d{4}-){4}\d{4}$")

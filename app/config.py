@@ -1,0 +1,84 @@
+"""Settings, read once from the environment (prefix ``IXON_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-development-only-secret"  # noqa: S105 - refused in production
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. The docs' configuration page is generated from this class."""
+
+    model_config = SettingsConfigDict(env_prefix="IXON_", extra="ignore")
+
+    environment: Literal["development", "production"] = Field(
+        "development", description="`production` refuses a missing or placeholder secret key."
+    )
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./ixon.db",
+        description="SQLAlchemy URL: `sqlite+aiosqlite:///path` or `postgresql+asyncpg://...`.",
+    )
+    database_pool_size: int = Field(10, ge=1, description="PostgreSQL connections per process.")
+    secret_key: str = Field(
+        PLACEHOLDER_SECRET, description="Signs action tokens (invite and e-mail links)."
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Where the invitee pages are served; the default branding links here.",
+    )
+    default_branding: str = Field(
+        "portal.ixon.cloud", description="The `Api-Branding` domain the built-in branding answers."
+    )
+    default_branding_serves_all: bool = Field(
+        False, description="Let the default branding answer any unknown `Api-Branding` domain."
+    )
+    invite_ttl: int = Field(7 * 24 * 3600, ge=60, description="Invite lifetime in seconds.")
+    rate_limit_storage: str = Field(
+        "memory://", description="`limits` storage URI: `memory://` or `redis://host:port`."
+    )
+    login_limit_per_account: str = Field(
+        "10/5minutes", description="Failed log-ins allowed per account (limits notation)."
+    )
+    login_limit_per_address: str = Field(
+        "50/5minutes", description="Failed log-ins allowed per client address (limits notation)."
+    )
+    password_hash_threads: int = Field(
+        0, ge=0, description="Threads verifying passwords; 0 means one per CPU core."
+    )
+    mail_backend: str = Field(
+        "console", description="`console`, `file`, `smtp`, `memory` or a `module:Class` path."
+    )
+    mail_dir: str = Field("./mail", description="Folder of the `file` mail backend.")
+    smtp_host: str = Field("127.0.0.1", description="SMTP server host.")
+    smtp_port: int = Field(25, description="SMTP server port.")
+    smtp_username: str | None = Field(None, description="SMTP user name, if the server wants one.")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_tls: bool = Field(False, description="Connect to the SMTP server over TLS directly.")
+    outbox_worker: bool = Field(True, description="Run the outbox mail worker in the API process.")
+    log_level: str = Field("INFO", description="Log level of the service's own loggers.")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and (
+            self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "IXON_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

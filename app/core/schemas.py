@@ -1,0 +1,50 @@
+"""Building blocks of request and response models shared by every domain."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Path, Request
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class WireModel(BaseModel):
+    """Request bodies: IXON's field names, unknown fields refused with a clear message."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Ref(BaseModel):
+    """A reference to another object, as IXON writes them: ``{"publicId": "..."}``."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    publicId: str = Field(min_length=1, max_length=255)
+
+
+class PublicIdItem(WireModel):
+    """One item of a bulk PATCH/DELETE body."""
+
+    publicId: str = Field(min_length=1, max_length=255)
+
+
+class PublicIdOut(BaseModel):
+    publicId: str
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+# A collection body: a JSON array, or one object taken as a list of one (REFERENCE.md §7).
+Bulk = Annotated[list[T], BeforeValidator(_as_list), Field(min_length=1, max_length=4000)]
+
+
+PublicIdPath = Annotated[str, Path(alias="publicId", description="The object's publicId.")]
+
+
+async def sent_single(request: Request) -> bool:
+    """Whether a collection body was one object rather than a list: the answer mirrors it."""
+    return (await request.body()).lstrip()[:1] == b"{"

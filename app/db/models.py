@@ -1,0 +1,23 @@
+"""Imports every model so the metadata is complete (Alembic, tests)."""
+
+from app.access_tokens.models import AccessToken
+from app.applications.models import Application
+from app.companies.models import Company
+from app.db.base import Base
+from app.groups.models import Group, GroupType
+from app.memberships.models import Membership
+from app.roles.models import Role, RolePermission
+from app.users.models import User
+
+__all__ = [
+    "AccessToken",
+    "Application",
+    "Base",
+    "Company",
+    "Group",
+    "GroupType",
+    "Membership",
+    "Role",
+    "RolePermission",
+    "User",
+]

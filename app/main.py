@@ -1,0 +1,57 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import api
+from app.auth.ratelimit import LoginLimiter
+from app.config import Settings, get_settings
+from app.core import handlers, security
+from app.db.session import create_engine, create_sessionmaker
+
+DESCRIPTION = """An IXON Cloud APIv2-compatible user-management API: companies, users, roles,
+permissions, groups, memberships, invites and access tokens.
+
+Every operation takes `Api-Version: 2`; most take `Api-Application`, company-scoped ones
+`Api-Company`. Answers use IXON's envelope `{type, data, moreAfter, status}`; every 4xx is
+`{type: "Error", data: [{message, propertyName, listIndex}], status: "error"}`."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        logging.getLogger("app").setLevel(settings.log_level)
+        security.configure_pool(settings.password_hash_threads)
+        if getattr(app.state, "engine", None) is None:
+            app.state.engine = create_engine(settings)
+            app.state.sessionmaker = create_sessionmaker(app.state.engine)
+            owns_engine = True
+        else:
+            owns_engine = False
+        yield
+        if owns_engine:
+            await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="IXON-compatible user-management API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        servers=[{"url": "/", "description": "This server (every path is also under /api)"}],
+    )
+    app.state.settings = settings
+    app.state.engine = None
+    app.state.login_limiter = LoginLimiter(settings)
+    handlers.install(app)
+    api.include(app)
+    return app

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db.base import Base, BigId, IdMixin, TimestampMixin
+from app.groups.models import Group
+from app.roles.models import Role
+from app.users.models import User
+
+
+class Membership(IdMixin, TimestampMixin, Base):
+    """A role in a group of a company, held by a user (or, while pending, by an invite)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "group_id", "role_id"),)
+
+    # Denormalised so every tenant-scoped query filters on one indexed column.
+    company_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("groups.id", ondelete="CASCADE"), index=True
+    )
+    role_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("roles.id"), index=True)
+    expires_on: Mapped[datetime | None]
+
+    user: Mapped[User | None] = relationship(lazy="raise")
+    group: Mapped[Group] = relationship(lazy="raise")
+    role: Mapped[Role | None] = relationship(lazy="raise")

@@ -1,0 +1,88 @@
+"""Wire shapes of users (IXON's `User` and `MyUser`); names are IXON's camelCase."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.schemas import Ref, WireModel
+
+
+class RegisteredBy(BaseModel):
+    publicId: str
+    name: str
+
+
+class MembershipOut(BaseModel):
+    publicId: str
+    user: Ref | None = None
+    invite: Ref | None = None
+    group: Ref
+    role: Ref | None = None
+    expiresOn: str | None = None
+
+
+class ApiApplicationOut(BaseModel):
+    publicId: str
+    name: str
+    custom: dict[str, Any] = {}
+
+
+class OtpAuthOut(BaseModel):
+    required: bool = False
+    deviceName: str | None = None
+    registeredOn: str | None = None
+    tokenExpiresOn: str | None = None
+    type: Literal["app", "sms"] | None = None
+
+
+class UserOut(BaseModel):
+    """A user as the company sees it (`GET /users`)."""
+
+    publicId: str
+    type: Literal["person", "service_account"]
+    name: str
+    emailAddress: str | None = None
+    support: bool = False
+    registeredOn: str | None = None
+    lastSeenOn: str | None = None
+    registeredBy: RegisteredBy | None = None
+    memberships: list[MembershipOut] = []
+    apiApplications: list[ApiApplicationOut] = []
+    custom: dict[str, Any] = {}
+    otpauthRequired: bool = False
+
+
+class MyUserOut(BaseModel):
+    """The caller's own account (`GET /users/me`)."""
+
+    publicId: str
+    type: Literal["person", "service_account"]
+    name: str
+    emailAddress: str | None = None
+    support: bool = False
+    custom: dict[str, Any] = {}
+    hasPassword: bool
+    externallyManaged: bool = False
+    language: str
+    localisation: str | None = None
+    timeZone: str | None = None
+    registeredOn: str
+    lastSeenOn: str
+    registeredBy: RegisteredBy | None = None
+    unreadMessagesCount: int = 0
+    otpAuth: OtpAuthOut = OtpAuthOut()
+    apiApplications: list[ApiApplicationOut] = []
+    phoneNumber: str | None = None
+
+
+class MyUserPatch(WireModel):
+    name: str | None = Field(None, min_length=1, max_length=255)
+    language: str | None = Field(None, min_length=2, max_length=2, pattern=r"^[a-z]{2}$")
+    localisation: str | None = Field(None, min_length=1, max_length=10)
+    timeZone: str | None = Field(None, min_length=1, max_length=255)
+    phoneNumber: str | None = Field(None, pattern=r"^\+[0-9]{2,15}$")
+    custom: dict[str, Any] | None = None
+
+    model_config = ConfigDict(extra="forbid")

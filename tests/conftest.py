@@ -1,0 +1,162 @@
+"""Test harness: every test runs on SQLite and on PostgreSQL.
+
+Each run creates its own databases and applies the migrations (never `create_all`); each test
+runs inside one outer transaction that is rolled back, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from app.config import Settings
+from app.core import security
+from app.db import migrate
+from app.db.session import create_engine
+from app.main import create_app
+from tests.helpers import Api, World, make_world
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "IXON_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REQUIRE_POSTGRES = os.environ.get("CI") == "true" or os.environ.get("IXON_REQUIRE_POSTGRES") == "1"
+
+
+async def _postgres_available() -> bool:
+    engine = create_async_engine(POSTGRES_ADMIN_URL)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("select 1"))
+        return True
+    except Exception:
+        return False
+    finally:
+        await engine.dispose()
+
+
+async def _create_postgres_database() -> str:
+    name = f"ixon_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    engine = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+async def _drop_postgres_database(url: str) -> None:
+    name = make_url(url).database
+    engine = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="ixon-tests-") as root:
+        yield Path(root)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_root: Path) -> AsyncIterator[str]:
+    """A fresh database per backend and run, migrated to head."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_root / 'test.db'}"
+        await asyncio.to_thread(migrate.upgrade, url)
+        yield url
+        return
+    if not await _postgres_available():
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is required but does not answer at {POSTGRES_ADMIN_URL}")
+        pytest.skip("PostgreSQL is not available")
+    url = await _create_postgres_database()
+    try:
+        await asyncio.to_thread(migrate.upgrade, url)
+        yield url
+    finally:
+        await _drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
+def backend(database_url: str) -> str:
+    return "sqlite" if database_url.startswith("sqlite") else "postgres"
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    security.configure_pool()
+    engine = create_engine(Settings(database_url=database_url))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def sessionmaker(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions joined to one outer transaction that the test ends by rolling back."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        yield async_sessionmaker(
+            bind=connection,
+            expire_on_commit=False,
+            autoflush=False,
+            join_transaction_mode="create_savepoint",
+        )
+        await transaction.rollback()
+
+
+@pytest.fixture
+async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_root: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        mail_backend="memory",
+        mail_dir=str(tmp_root / "mail"),
+        outbox_worker=False,
+        public_url="http://testserver",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]):  # type: ignore[no-untyped-def]
+    application = create_app(settings)
+    application.state.engine = engine
+    application.state.sessionmaker = sessionmaker
+    return application
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+async def world(sessionmaker: async_sessionmaker[AsyncSession]) -> World:
+    """Two companies (A and B), each with an administrator, and an application."""
+    return await make_world(sessionmaker)
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient, world: World) -> Api:
+    return Api(client, world)
