@@ -10,11 +10,25 @@ from app.auth.headers import api_version
 from app.companies.router import router as companies
 from app.discovery.router import router as discovery
 from app.groups.router import router as groups
+from app.memberships.router import router as memberships
 from app.permissions.router import router as permissions
 from app.roles.router import router as roles
+from app.service_accounts.router import router as service_accounts
 from app.users.router import router as users
 
-DOMAIN_ROUTERS = (discovery, permissions, access_tokens, companies, users, roles, groups)
+# Order matters where paths overlap: `/users/memberships` and `/users/service-account` must
+# come before `/users/{publicId}`.
+DOMAIN_ROUTERS = (
+    discovery,
+    permissions,
+    access_tokens,
+    companies,
+    memberships,
+    service_accounts,
+    users,
+    roles,
+    groups,
+)
 
 
 def operation_id(route: APIRoute) -> str:

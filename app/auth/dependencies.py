@@ -92,3 +92,14 @@ def require(*permissions: Permission) -> Callable[..., Coroutine[Any, Any, AuthC
 
     dependency.required_permissions = permissions  # type: ignore[attr-defined]  # for the docs
     return dependency
+
+
+def permission(*permissions: Permission) -> dict[str, Any]:
+    """Route keyword arguments that declare and enforce the permission an operation needs:
+    ``@router.post("/roles", **permission(Permission.MANAGE_ROLES))``. Any one of them is
+    enough; COMPANY_ADMIN implies every permission. The OpenAPI document lists them under
+    ``x-permissions`` and the docs' permission page is generated from that."""
+    return {
+        "dependencies": [Depends(require(*permissions))],
+        "openapi_extra": {"x-permissions": [p.value for p in permissions]},
+    }

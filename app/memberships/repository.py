@@ -3,11 +3,13 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.auth.permissions import Permission
 from app.companies.models import Company
 from app.core.clock import utcnow
 from app.db.repository import Repository
 from app.memberships.models import Membership
 from app.roles.models import RolePermission
+from app.users.models import PERSON, User
 
 
 def live() -> ColumnElement[bool]:
@@ -34,3 +36,18 @@ class MembershipRepository(Repository[Membership]):
         if not rows:
             return None, set()
         return rows[0][0], {permission for _, permission in rows if permission is not None}
+
+    async def has_live_admin(self, company_id: int) -> bool:
+        stmt = (
+            select(Membership.id)
+            .join(RolePermission, RolePermission.role_id == Membership.role_id)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Membership.company_id == company_id,
+                RolePermission.permission == Permission.COMPANY_ADMIN.value,
+                User.type == PERSON,
+                live(),
+            )
+            .limit(1)
+        )
+        return (await self.session.scalar(stmt)) is not None

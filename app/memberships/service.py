@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.permissions import Permission, effective
 from app.companies.models import Company
-from app.core.errors import NotFound
+from app.core.errors import Conflict, NotFound
 from app.memberships.repository import MembershipRepository
 from app.users.models import User
 
@@ -25,3 +25,13 @@ async def company_access(
     if company is None:
         raise NotFound("Company not found", property_name)
     return company, effective(granted)
+
+
+async def assert_admin_remains(session: AsyncSession, company_id: int) -> None:
+    """After a change (flushed), the company must still have a person holding COMPANY_ADMIN
+    through a live membership; otherwise the change is refused (and rolled back)."""
+    if not await MembershipRepository(session).has_live_admin(company_id):
+        raise Conflict(
+            "This change would leave the company without an administrator: give another user "
+            "the COMPANY_ADMIN permission first"
+        )
