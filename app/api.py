@@ -8,6 +8,7 @@ from fastapi.routing import APIRoute
 from app.access_tokens.router import router as access_tokens
 from app.auth.headers import api_version
 from app.companies.router import router as companies
+from app.core.envelope import ErrorEnvelope
 from app.discovery.router import router as discovery
 from app.groups.router import router as groups
 from app.memberships.router import router as memberships
@@ -39,7 +40,11 @@ def operation_id(route: APIRoute) -> str:
 
 
 def build_router() -> APIRouter:
-    api = APIRouter(dependencies=[Depends(api_version)], generate_unique_id_function=operation_id)
+    api = APIRouter(
+        dependencies=[Depends(api_version)],
+        generate_unique_id_function=operation_id,
+        responses={"4XX": {"model": ErrorEnvelope, "description": "IXON's error envelope"}},
+    )
     for router in DOMAIN_ROUTERS:
         api.include_router(router)
     return api

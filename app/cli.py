@@ -1,4 +1,4 @@
-"""The `ixon-api` command: serve, migrate, bootstrap, openapi, application."""
+"""The `ixon-api` command: serve, migrate, bootstrap, openapi, outbox, application."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ def fail(message: str) -> typer.Exit:
 
 def in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run ``work`` in one transaction, committed if it succeeds; AppErrors become one line."""
+    import app.db.models  # noqa: F401 - every mapper, so relationships resolve
     from app.db.session import create_engine, create_sessionmaker
 
     async def run() -> T:
@@ -140,6 +141,23 @@ def openapi(
     out.print(f"wrote {path}")
 
 
+@cli.command()
+def outbox(
+    once: Annotated[bool, typer.Option("--once", help="Send what is due now, then exit.")] = False,
+) -> None:
+    """Run only the outbox mail worker, until Ctrl-C."""
+    from app.mail.runner import run_alone
+
+    settings = get_settings()
+    if not once:
+        out.print(f"outbox worker running ({settings.mail_backend}); Ctrl-C stops it")
+    try:
+        worker = asyncio.run(run_alone(settings, once=once))
+    except KeyboardInterrupt:
+        return
+    out.print(f"outbox: {worker.sent_count} sent, {worker.failed_count} failed")
+
+
 @application_cli.command("add")
 def application_add(
     name: Annotated[str, typer.Argument(help="A name for the application.")],
@@ -187,4 +205,10 @@ def application_enable(
 
 
 def main() -> None:
-    cli()
+    """Entry point: an unexpected failure is one line on stderr, not a traceback."""
+    try:
+        cli()
+    except Exception as exc:
+        first_line = (str(exc).splitlines() or [""])[0]
+        err.print(f"[red]error:[/red] {type(exc).__name__}: {first_line}", highlight=False)
+        raise SystemExit(1) from None

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.auth.ratelimit import LoginLimiter
 from app.config import Settings
 from app.core import security
 from app.db import migrate
@@ -126,6 +128,17 @@ async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterat
 
 
 @pytest.fixture
+async def scratch_url(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database of the test's backend (no migrations applied), dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'scratch.db'}"
+        return
+    url = await _create_postgres_database()
+    yield url
+    await _drop_postgres_database(url)
+
+
+@pytest.fixture(scope="session")
 def settings(database_url: str, tmp_root: Path) -> Settings:
     return Settings(
         database_url=database_url,
@@ -136,16 +149,26 @@ def settings(database_url: str, tmp_root: Path) -> Settings:
     )
 
 
-@pytest.fixture
-def app(settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="session")
+def app_per_backend(settings: Settings, engine: AsyncEngine) -> FastAPI:
+    """Built once per backend (building the OpenAPI document is not free)."""
     application = create_app(settings)
     application.state.engine = engine
-    application.state.sessionmaker = sessionmaker
     return application
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+def app(
+    app_per_backend: FastAPI, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+) -> FastAPI:
+    """The app, on this test's rolled-back transaction, with fresh rate-limit counters."""
+    app_per_backend.state.sessionmaker = sessionmaker
+    app_per_backend.state.login_limiter = LoginLimiter(settings)
+    return app_per_backend
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client

@@ -72,12 +72,16 @@ async def update_me(session: AsyncSession, auth: AuthContext, patch: MyCompanyPa
     auth.assert_permission(Permission.COMPANY_ADMIN)
     company = auth.company_or_raise
     changes = patch.model_dump(exclude_unset=True)
-    for wire, attribute in (("name", "name"), ("country", "country"),
-                            ("defaultUserInviteLanguage", "default_user_invite_language"),
-                            ("appOwnerName", "app_owner_name"), ("branding", "branding"),
-                            ("customTermsOfUse", "custom_terms_of_use"),
-                            ("customPrivacyStatement", "custom_privacy_statement"),
-                            ("custom", "custom")):  # fmt: skip
+    for wire, attribute in (
+        ("name", "name"),
+        ("country", "country"),
+        ("defaultUserInviteLanguage", "default_user_invite_language"),
+        ("appOwnerName", "app_owner_name"),
+        ("branding", "branding"),
+        ("customTermsOfUse", "custom_terms_of_use"),
+        ("customPrivacyStatement", "custom_privacy_statement"),
+        ("custom", "custom"),
+    ):
         if wire in changes:
             setattr(company, attribute, changes[wire] if wire != "custom" else changes[wire] or {})
     await session.flush()

@@ -109,7 +109,10 @@ def present_page(
     return listing(type_, [project(presenter(r), fields, DEFAULT_FIELDS) for r in rows], more_after)
 
 
-def created_ids(type_: str, public_ids: Sequence[str], single: bool) -> JSONResponse:
-    """A bulk POST's answer: ``[{publicId}]`` in request order, an object if one was sent."""
-    items = [{"publicId": p} for p in public_ids]
-    return created(type_, items[0] if single and len(items) == 1 else items)
+def created_ids(type_: str, public_ids: Sequence[str], single: bool = False) -> JSONResponse:
+    """A bulk POST's answer: ``[{publicId}]`` in request order.
+
+    Always an array, also when one object was sent: IXON's schema declares an array, and SDKs
+    generated from it cannot read anything else. (``single`` is accepted and ignored.)
+    """
+    return created(type_, [{"publicId": p} for p in public_ids])

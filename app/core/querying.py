@@ -180,13 +180,32 @@ def project(
 # --- filters -------------------------------------------------------------------------------
 
 OPERATORS = {
-    "lt": "lt", "less": "lt", "lte": "lte", "lessorequal": "lte", "eq": "eq", "equals": "eq",
-    "ne": "ne", "differs": "ne", "gt": "gt", "greater": "gt", "gte": "gte",
-    "greaterorequal": "gte", "in": "in", "ni": "ni", "isnull": "isnull",
-    "isnotnull": "isnotnull", "between": "between", "contains": "contains",
-}  # fmt: skip
-_ARITY = {"isnull": (0, 0), "isnotnull": (0, 0), "between": (2, 2), "in": (1, None),
-          "ni": (1, None)}  # fmt: skip
+    "lt": "lt",
+    "less": "lt",
+    "lte": "lte",
+    "lessorequal": "lte",
+    "eq": "eq",
+    "equals": "eq",
+    "ne": "ne",
+    "differs": "ne",
+    "gt": "gt",
+    "greater": "gt",
+    "gte": "gte",
+    "greaterorequal": "gte",
+    "in": "in",
+    "ni": "ni",
+    "isnull": "isnull",
+    "isnotnull": "isnotnull",
+    "between": "between",
+    "contains": "contains",
+}
+_ARITY = {
+    "isnull": (0, 0),
+    "isnotnull": (0, 0),
+    "between": (2, 2),
+    "in": (1, None),
+    "ni": (1, None),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,10 +301,13 @@ def compile_filter(f: Filter, columns: dict[str, FilterColumn]) -> ColumnElement
     if value is None:
         return expr.is_(None) if f.op == "eq" else not_(expr.is_(None))
     comparisons: dict[str, Callable[[], ColumnElement[bool]]] = {
-        "eq": lambda: expr == value, "ne": lambda: or_(expr != value, expr.is_(None)),
-        "lt": lambda: expr < value, "lte": lambda: expr <= value,
-        "gt": lambda: expr > value, "gte": lambda: expr >= value,
-    }  # fmt: skip
+        "eq": lambda: expr == value,
+        "ne": lambda: or_(expr != value, expr.is_(None)),
+        "lt": lambda: expr < value,
+        "lte": lambda: expr <= value,
+        "gt": lambda: expr > value,
+        "gte": lambda: expr >= value,
+    }
     return comparisons[f.op]()
 
 
@@ -322,14 +344,18 @@ def _page(size: int | None, after: str | None) -> Page:
 
 FieldsQuery = Annotated[
     list[str] | None,
-    Query(alias="fields", description='Fields to select: "publicId,name", "*", "sub.field", '
-          '"sub(field,field)".'),
-]  # fmt: skip
+    Query(
+        alias="fields",
+        description='Fields to select: "publicId,name", "*", "sub.field", "sub(field,field)".',
+    ),
+]
 FiltersQuery = Annotated[
     list[str] | None,
-    Query(alias="filters", description='Filters, e.g. eq(name,"Admin"); see the docs for all '
-          "operators."),
-]  # fmt: skip
+    Query(
+        alias="filters",
+        description='Filters, e.g. eq(name,"Admin"); see the docs for all operators.',
+    ),
+]
 
 
 def fields_params(fields: FieldsQuery = None) -> ListParams:

@@ -5,6 +5,7 @@ from app.applications.models import Application
 from app.companies.models import Company
 from app.db.base import Base
 from app.groups.models import Group, GroupType
+from app.mail.models import OutboxMessage
 from app.memberships.models import Membership
 from app.roles.models import Role, RolePermission
 from app.users.models import User
@@ -17,6 +18,7 @@ __all__ = [
     "Group",
     "GroupType",
     "Membership",
+    "OutboxMessage",
     "Role",
     "RolePermission",
     "User",
