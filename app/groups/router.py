@@ -1,25 +1,96 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import CompanyAuth
+from app.auth.dependencies import CompanyAuth, permission
+from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
-from app.core.querying import ListQuery, SingleQuery
-from app.core.schemas import PublicIdPath
+from app.core.querying import ListFieldsQuery, ListQuery, SingleQuery
+from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath, sent_single
 from app.db.session import SessionDep
 from app.groups import presenters
 from app.groups import service as group_service
-from app.groups.schemas import GroupOut, GroupTypeOut
+from app.groups.schemas import (
+    GroupBulkUpdate,
+    GroupCreate,
+    GroupOut,
+    GroupRoleOut,
+    GroupTypeBulkUpdate,
+    GroupTypeCreate,
+    GroupTypeOut,
+    GroupTypeUpdate,
+    GroupUpdate,
+)
 
 router = APIRouter()
+GROUP, GROUP_TYPE, GROUP_ROLE = "Group", "GroupType", "GroupRole"
+
+
+# --- groups ----------------------------------------------------------------------------------
 
 
 @router.get("/groups", tags=["GroupList"], response_model=ListEnvelope[GroupOut])
 async def list_groups(session: SessionDep, auth: CompanyAuth, params: ListQuery) -> JSONResponse:
     rows, more = await group_service.list_groups(session, auth, params)
-    return envelope.present_page("Group", rows, more, presenters.group, GroupOut, params.fields)
+    return envelope.present_page(GROUP, rows, more, presenters.group, GroupOut, params.fields)
+
+
+@router.post(
+    "/groups",
+    tags=["GroupList"],
+    status_code=201,
+    response_model=Envelope[list[PublicIdOut]],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def create_groups(
+    request: Request, session: SessionDep, auth: CompanyAuth, body: Bulk[GroupCreate]
+) -> JSONResponse:
+    groups = await group_service.create_groups(session, auth, body)
+    return envelope.created_ids(GROUP, [g.public_id for g in groups], await sent_single(request))
+
+
+@router.patch(
+    "/groups",
+    tags=["GroupList"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def update_groups(
+    session: SessionDep, auth: CompanyAuth, body: Bulk[GroupBulkUpdate]
+) -> JSONResponse:
+    await group_service.update_groups(session, auth, body)
+    return envelope.success(GROUP, None)
+
+
+@router.delete(
+    "/groups",
+    tags=["GroupList"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def delete_groups(
+    session: SessionDep, auth: CompanyAuth, body: Bulk[PublicIdItem]
+) -> JSONResponse:
+    await group_service.delete_groups(session, auth, [item.publicId for item in body])
+    return envelope.success(GROUP, None)
+
+
+# Declared before `/groups/{publicId}`, which would otherwise take "roles" for an id.
+@router.get("/groups/roles", tags=["GroupRoleList"], response_model=ListEnvelope[GroupRoleOut])
+async def list_my_group_roles(
+    session: SessionDep, auth: CompanyAuth, params: ListFieldsQuery
+) -> JSONResponse:
+    rows, more = await group_service.list_my_group_roles(session, auth, params)
+    return envelope.present_page(
+        GROUP_ROLE,
+        rows,
+        more,
+        presenters.group_roles,
+        GroupRoleOut,
+        params.fields or presenters.GROUP_ROLES_DEFAULT_FIELDS,
+    )
 
 
 @router.get("/groups/{publicId}", tags=["Group"], response_model=Envelope[GroupOut])
@@ -27,7 +98,36 @@ async def get_group(
     session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath, params: SingleQuery
 ) -> JSONResponse:
     group = await group_service.get_group(session, auth, public_id, params)
-    return envelope.present_one("Group", group, presenters.group, GroupOut, params.fields)
+    return envelope.present_one(GROUP, group, presenters.group, GroupOut, params.fields)
+
+
+@router.patch(
+    "/groups/{publicId}",
+    tags=["Group"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def update_group(
+    session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath, body: GroupUpdate
+) -> JSONResponse:
+    await group_service.update_group(session, auth, public_id, body)
+    return envelope.success(GROUP, None)
+
+
+@router.delete(
+    "/groups/{publicId}",
+    tags=["Group"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def delete_group(
+    session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath
+) -> JSONResponse:
+    await group_service.delete_groups(session, auth, [public_id], bulk=False)
+    return envelope.success(GROUP, None)
+
+
+# --- group types -----------------------------------------------------------------------------
 
 
 @router.get("/group-types", tags=["GroupTypeList"], response_model=ListEnvelope[GroupTypeOut])
@@ -36,8 +136,49 @@ async def list_group_types(
 ) -> JSONResponse:
     rows, more = await group_service.list_group_types(session, auth, params)
     return envelope.present_page(
-        "GroupType", rows, more, presenters.group_type, GroupTypeOut, params.fields
+        GROUP_TYPE, rows, more, presenters.group_type, GroupTypeOut, params.fields
     )
+
+
+@router.post(
+    "/group-types",
+    tags=["GroupTypeList"],
+    status_code=201,
+    response_model=Envelope[list[PublicIdOut]],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def create_group_types(
+    request: Request, session: SessionDep, auth: CompanyAuth, body: Bulk[GroupTypeCreate]
+) -> JSONResponse:
+    created = await group_service.create_group_types(session, auth, body)
+    ids = [t.public_id for t in created]
+    return envelope.created_ids(GROUP_TYPE, ids, await sent_single(request))
+
+
+@router.patch(
+    "/group-types",
+    tags=["GroupTypeList"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def update_group_types(
+    session: SessionDep, auth: CompanyAuth, body: Bulk[GroupTypeBulkUpdate]
+) -> JSONResponse:
+    await group_service.update_group_types(session, auth, body)
+    return envelope.success(GROUP_TYPE, None)
+
+
+@router.delete(
+    "/group-types",
+    tags=["GroupTypeList"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def delete_group_types(
+    session: SessionDep, auth: CompanyAuth, body: Bulk[PublicIdItem]
+) -> JSONResponse:
+    await group_service.delete_group_types(session, auth, [item.publicId for item in body])
+    return envelope.success(GROUP_TYPE, None)
 
 
 @router.get("/group-types/{publicId}", tags=["GroupType"], response_model=Envelope[GroupTypeOut])
@@ -46,5 +187,31 @@ async def get_group_type(
 ) -> JSONResponse:
     found = await group_service.get_group_type(session, auth, public_id, params)
     return envelope.present_one(
-        "GroupType", found, presenters.group_type, GroupTypeOut, params.fields
+        GROUP_TYPE, found, presenters.group_type, GroupTypeOut, params.fields
     )
+
+
+@router.patch(
+    "/group-types/{publicId}",
+    tags=["GroupType"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def update_group_type(
+    session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath, body: GroupTypeUpdate
+) -> JSONResponse:
+    await group_service.update_group_type(session, auth, public_id, body)
+    return envelope.success(GROUP_TYPE, None)
+
+
+@router.delete(
+    "/group-types/{publicId}",
+    tags=["GroupType"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_GROUPS),
+)
+async def delete_group_type(
+    session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath
+) -> JSONResponse:
+    await group_service.delete_group_types(session, auth, [public_id], bulk=False)
+    return envelope.success(GROUP_TYPE, None)

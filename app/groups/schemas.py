@@ -2,11 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from app.core.schemas import Ref, WireModel
+from app.roles.schemas import RoleOut
 
 COLOR = r"^#?[a-fA-F0-9]{6}$"
+# IXON declares `order` as int32; the column is a 32-bit integer on PostgreSQL.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
+def _not_null(value: Any) -> Any:
+    """For PATCH fields that may be left out but not set to null (validators run only for
+    fields that were sent)."""
+    if value is None:
+        raise PydanticCustomError("not_null", "may not be null")
+    return value
 
 
 class GroupTypeOut(BaseModel):
@@ -38,23 +50,27 @@ class GroupOut(BaseModel):
 
 class GroupRoleOut(BaseModel):
     group: GroupOut | None = None
-    roles: list[Any] = []
+    roles: list[RoleOut] = []
 
 
 class GroupTypeCreate(WireModel):
     name: str = Field(min_length=1, max_length=255)
     description: str | None = Field(None, max_length=255)
-    order: int = 0
+    order: int = Field(0, ge=INT32_MIN, le=INT32_MAX)
     color: str | None = Field(None, pattern=COLOR)
     custom: dict[str, Any] = {}
 
 
 class GroupTypeUpdate(WireModel):
+    """Only the fields sent change; ``description`` and ``color`` may be null."""
+
     name: str | None = Field(None, min_length=1, max_length=255)
     description: str | None = Field(None, max_length=255)
-    order: int | None = None
+    order: int | None = Field(None, ge=INT32_MIN, le=INT32_MAX)
     color: str | None = Field(None, pattern=COLOR)
     custom: dict[str, Any] | None = None
+
+    _not_null = field_validator("name", "order", "custom")(_not_null)
 
 
 class GroupTypeBulkUpdate(GroupTypeUpdate):
@@ -69,10 +85,15 @@ class GroupCreate(WireModel):
 
 
 class GroupUpdate(WireModel):
+    """Only the fields sent change. ``parent: null`` puts the group back under the company
+    group; ``name``, ``type`` and ``custom`` may not be null."""
+
     name: str | None = Field(None, min_length=1, max_length=255)
     type: Ref | None = None
     parent: Ref | None = None
     custom: dict[str, Any] | None = None
+
+    _not_null = field_validator("name", "type", "custom")(_not_null)
 
 
 class GroupBulkUpdate(GroupUpdate):

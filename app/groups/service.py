@@ -1,7 +1,31 @@
-"""Groups (with the one company group) and group types, per company."""
+"""Groups (with the one company group) and group types, per company.
+
+The rules where IXON's contract says nothing (ours, kept in one place):
+
+- **The tree has one root, the company group.** A group created without ``parent`` (or given
+  ``parent: null`` in a PATCH) hangs directly under the company group, so every group is
+  reachable from it and a company-wide membership covers everything. Only the company group has
+  no parent. It can never be deleted (409) nor given a parent (400); it may be renamed and typed.
+- **References stay in the company.** ``type`` and ``parent`` must name a group type / group of
+  the same company; another company's id answers exactly like an unknown one (404 naming the
+  property), so nothing about other companies leaks.
+- **No cycles.** A group cannot become its own parent or the child of one of its descendants
+  (400 on ``parent``); a bulk PATCH is checked on the tree it would produce.
+- **Children first.** A group that still has child groups cannot be deleted (409) unless the
+  children are deleted in the same request. Deleting a group deletes its memberships (database
+  cascade), and is refused (409, rolled back) if that would leave the company without a person
+  holding COMPANY_ADMIN.
+- **Group types**: names are unique within a company (case-insensitive, trimmed; 409 on
+  ``name``), like role names. Group names are not: trees repeat names ("Line 1" at each site).
+  A type that any group uses cannot be deleted (409).
+- Bulk writes are all or nothing: every item is checked, every failing item reported.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,10 +34,20 @@ from sqlalchemy.orm import aliased
 
 from app.auth.context import AuthContext
 from app.companies.models import Company
-from app.core.errors import not_found
+from app.core.errors import AppError, BadRequest, Conflict, combine, not_found
 from app.core.querying import FilterColumn, ListParams
 from app.groups.models import Group, GroupType
 from app.groups.repository import WITH_TYPE_AND_PARENT, GroupRepository, GroupTypeRepository
+from app.groups.schemas import (
+    GroupBulkUpdate,
+    GroupCreate,
+    GroupTypeBulkUpdate,
+    GroupTypeCreate,
+    GroupTypeUpdate,
+    GroupUpdate,
+)
+from app.memberships import service as membership_service
+from app.roles.models import Role
 
 _Parent = aliased(Group)
 _Type = aliased(GroupType)
@@ -94,3 +128,340 @@ async def get_group_type(
     if found is None:
         raise not_found("Group type")
     return found
+
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+def _at(error: AppError, index: int | None) -> AppError:
+    """Attribute an error to a bulk item; single-object requests have no index."""
+    return error if index is None else error.at_index(index)
+
+
+def _key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# --- group types -----------------------------------------------------------------------------
+
+GROUP_TYPE_EDITABLE = ("name", "description", "order", "color", "custom")
+
+
+async def create_group_types(
+    session: AsyncSession, auth: AuthContext, items: Sequence[GroupTypeCreate]
+) -> list[GroupType]:
+    company = auth.company_or_raise
+    taken = {_key(n) for n in (await GroupTypeRepository(session).names(company.id)).values()}
+    sent: set[str] = set()
+    errors: list[AppError] = []
+    for index, item in enumerate(items):
+        key = _key(item.name)
+        if key in taken:
+            message = f'A group type named "{item.name}" exists already in this company'
+            errors.append(Conflict(message, "name").at_index(index))
+        elif key in sent:
+            message = f'The name "{item.name}" is given to more than one group type here'
+            errors.append(Conflict(message, "name").at_index(index))
+        sent.add(key)
+    if errors:
+        raise combine(errors)
+    created = [
+        GroupType(
+            company_id=company.id,
+            name=item.name,
+            description=item.description,
+            order=item.order,
+            color=item.color,
+            custom=item.custom,
+        )
+        for item in items
+    ]
+    session.add_all(created)
+    await session.flush()
+    return created
+
+
+async def update_group_types(
+    session: AsyncSession, auth: AuthContext, items: Sequence[GroupTypeBulkUpdate]
+) -> None:
+    await _update_group_types(session, auth, [(item.publicId, item) for item in items], bulk=True)
+
+
+async def update_group_type(
+    session: AsyncSession, auth: AuthContext, public_id: str, patch: GroupTypeUpdate
+) -> None:
+    await _update_group_types(session, auth, [(public_id, patch)], bulk=False)
+
+
+async def _update_group_types(
+    session: AsyncSession,
+    auth: AuthContext,
+    changes: Sequence[tuple[str, GroupTypeUpdate]],
+    *,
+    bulk: bool,
+) -> None:
+    company = auth.company_or_raise
+    repository = GroupTypeRepository(session)
+    found = await repository.get_many(company.id, [public_id for public_id, _ in changes])
+    renames = any(patch.name is not None for _, patch in changes)
+    names = await repository.names(company.id) if renames else {}
+    errors: list[AppError] = []
+    seen: set[str] = set()
+    for index, (public_id, patch) in enumerate(changes):
+        where = index if bulk else None
+        group_type = found.get(public_id)
+        if group_type is None:
+            errors.append(_at(not_found("Group type"), where))
+        elif public_id in seen:
+            message = "This group type is listed more than once in the request"
+            errors.append(_at(BadRequest(message, "publicId"), where))
+        elif patch.name is not None:
+            names[group_type.id] = patch.name
+        seen.add(public_id)
+    # Checked on the outcome, so two types may swap names in one request.
+    counts = Counter(_key(name) for name in names.values())
+    for index, (public_id, patch) in enumerate(changes):
+        group_type = found.get(public_id)
+        if group_type is None or patch.name is None or _key(patch.name) == _key(group_type.name):
+            continue
+        if counts[_key(patch.name)] > 1:
+            message = f'A group type named "{patch.name}" exists already in this company'
+            errors.append(_at(Conflict(message, "name"), index if bulk else None))
+    if errors:
+        raise combine(errors)
+    for public_id, patch in changes:
+        values = patch.model_dump(exclude_unset=True)
+        for name in GROUP_TYPE_EDITABLE:
+            if name in values:
+                setattr(found[public_id], name, values[name])
+    await session.flush()
+
+
+async def delete_group_types(
+    session: AsyncSession, auth: AuthContext, public_ids: Sequence[str], *, bulk: bool = True
+) -> None:
+    company = auth.company_or_raise
+    repository = GroupTypeRepository(session)
+    found = await repository.get_many(company.id, public_ids)
+    in_use = await repository.group_counts([t.id for t in found.values()])
+    errors: list[AppError] = []
+    chosen: dict[int, GroupType] = {}
+    for index, public_id in enumerate(public_ids):
+        where = index if bulk else None
+        group_type = found.get(public_id)
+        if group_type is None:
+            errors.append(_at(not_found("Group type"), where))
+        elif group_type.id in in_use:
+            used = _plural(in_use[group_type.id], "group")
+            message = (
+                f'Group type "{group_type.name}" is used by {used}; give them another type '
+                "before deleting it"
+            )
+            errors.append(_at(Conflict(message, "publicId"), where))
+        else:
+            chosen[group_type.id] = group_type
+    if errors:
+        raise combine(errors)
+    for group_type in chosen.values():
+        await session.delete(group_type)
+    await session.flush()
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+
+async def create_groups(
+    session: AsyncSession, auth: AuthContext, items: Sequence[GroupCreate]
+) -> list[Group]:
+    """New groups; one without ``parent`` hangs directly under the company group."""
+    company = auth.company_or_raise
+    groups = GroupRepository(session)
+    types = await GroupTypeRepository(session).get_many(
+        company.id, [item.type.publicId for item in items]
+    )
+    parents = await groups.get_many(
+        company.id, [item.parent.publicId for item in items if item.parent is not None]
+    )
+    root = await groups.company_group(company.id)
+    assert root is not None, "every company has its company group"
+    errors: list[AppError] = []
+    created: list[Group] = []
+    for index, item in enumerate(items):
+        group_type = types.get(item.type.publicId)
+        parent = root if item.parent is None else parents.get(item.parent.publicId)
+        if group_type is None:
+            errors.append(not_found("Group type", "type").at_index(index))
+        if parent is None:
+            errors.append(not_found("Parent group", "parent").at_index(index))
+        if group_type is None or parent is None:
+            continue
+        created.append(
+            Group(
+                company_id=company.id,
+                name=item.name,
+                type_id=group_type.id,
+                parent_id=parent.id,
+                custom=item.custom,
+            )
+        )
+    if errors:
+        raise combine(errors)
+    session.add_all(created)
+    await session.flush()
+    return created
+
+
+async def update_groups(
+    session: AsyncSession, auth: AuthContext, items: Sequence[GroupBulkUpdate]
+) -> None:
+    await _update_groups(session, auth, [(item.publicId, item) for item in items], bulk=True)
+
+
+async def update_group(
+    session: AsyncSession, auth: AuthContext, public_id: str, patch: GroupUpdate
+) -> None:
+    await _update_groups(session, auth, [(public_id, patch)], bulk=False)
+
+
+def _creates_cycle(parents: dict[int, int | None], group_id: int) -> bool:
+    """Whether walking up from ``group_id`` in ``parents`` comes back to it."""
+    seen: set[int] = set()
+    current = parents.get(group_id)
+    while current is not None and current not in seen:
+        if current == group_id:
+            return True
+        seen.add(current)
+        current = parents.get(current)
+    return False
+
+
+async def _update_groups(
+    session: AsyncSession,
+    auth: AuthContext,
+    changes: Sequence[tuple[str, GroupUpdate]],
+    *,
+    bulk: bool,
+) -> None:
+    company = auth.company_or_raise
+    groups = GroupRepository(session)
+    found = await groups.get_many(company.id, [public_id for public_id, _ in changes])
+    types = await GroupTypeRepository(session).get_many(
+        company.id, [patch.type.publicId for _, patch in changes if patch.type is not None]
+    )
+    parents = await groups.get_many(
+        company.id, [patch.parent.publicId for _, patch in changes if patch.parent is not None]
+    )
+    moves = any("parent" in patch.model_fields_set for _, patch in changes)
+    root = await groups.company_group(company.id) if moves else None
+    tree = await groups.parents(company.id) if moves else {}
+    errors: list[AppError] = []
+    seen: set[str] = set()
+    moved: dict[int, int] = {}  # group id -> index of the item that moves it
+    for index, (public_id, patch) in enumerate(changes):
+        where = index if bulk else None
+        group = found.get(public_id)
+        if group is None:
+            errors.append(_at(not_found("Group"), where))
+            continue
+        if public_id in seen:
+            message = "This group is listed more than once in the request"
+            errors.append(_at(BadRequest(message, "publicId"), where))
+            continue
+        seen.add(public_id)
+        if patch.type is not None and patch.type.publicId not in types:
+            errors.append(_at(not_found("Group type", "type"), where))
+        if "parent" not in patch.model_fields_set:
+            continue
+        if group.is_company_group:
+            if patch.parent is not None:
+                message = "The company group is the root of the company's groups: it has no parent"
+                errors.append(_at(BadRequest(message, "parent"), where))
+            continue
+        assert root is not None
+        parent = root if patch.parent is None else parents.get(patch.parent.publicId)
+        if parent is None:
+            errors.append(_at(not_found("Parent group", "parent"), where))
+        elif parent.id == group.id:
+            errors.append(_at(BadRequest("A group cannot be its own parent", "parent"), where))
+        else:
+            tree[group.id] = parent.id
+            moved[group.id] = index
+    # Cycles are looked for in the tree the whole request would produce.
+    for group_id, index in moved.items():
+        if _creates_cycle(tree, group_id):
+            message = "This parent would put the group inside itself (a cycle)"
+            errors.append(_at(BadRequest(message, "parent"), index if bulk else None))
+    if errors:
+        raise combine(errors)
+    for public_id, patch in changes:
+        group = found[public_id]
+        if patch.name is not None:
+            group.name = patch.name
+        if patch.type is not None:
+            group.type_id = types[patch.type.publicId].id
+        if patch.custom is not None:
+            group.custom = patch.custom
+        if group.id in moved:
+            group.parent_id = tree[group.id]
+    await session.flush()
+
+
+async def delete_groups(
+    session: AsyncSession, auth: AuthContext, public_ids: Sequence[str], *, bulk: bool = True
+) -> None:
+    """Deletes groups with their memberships; children must go in the same request."""
+    company = auth.company_or_raise
+    groups = GroupRepository(session)
+    found = await groups.get_many(company.id, public_ids)
+    ids = [group.id for group in found.values()]
+    children = await groups.children_outside(ids, ids)
+    errors: list[AppError] = []
+    for index, public_id in enumerate(public_ids):
+        where = index if bulk else None
+        group = found.get(public_id)
+        if group is None:
+            errors.append(_at(not_found("Group"), where))
+        elif group.is_company_group:
+            message = "The company group cannot be deleted"
+            errors.append(_at(Conflict(message, "publicId"), where))
+        elif group.id in children:
+            names = children[group.id]
+            shown = ", ".join(f'"{n}"' for n in names[:5]) + (", ..." if len(names) > 5 else "")
+            message = (
+                f'Group "{group.name}" still has {_plural(len(names), "child group")} ({shown}); '
+                "delete or move them first, or delete them in the same request"
+            )
+            errors.append(_at(Conflict(message, "publicId"), where))
+    if errors:
+        raise combine(errors)
+    await groups.delete_ids(ids)
+    await session.flush()
+    await membership_service.assert_admin_remains(session, company.id)
+
+
+# --- the caller's roles per group ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRoles:
+    group: Group
+    roles: list[Role]
+
+
+async def list_my_group_roles(
+    session: AsyncSession, auth: AuthContext, params: ListParams
+) -> tuple[list[GroupRoles], str | None]:
+    """``GET /groups/roles``: each group of the company where the caller holds a live
+    membership, with the roles those memberships give (a membership without a role lists the
+    group with no roles). Paged on the groups."""
+    company, user = auth.company_or_raise, auth.user
+    groups = GroupRepository(session)
+    rows, more = await groups.page(
+        groups.of_member(company.id, user.id), params, WITH_TYPE_AND_PARENT
+    )
+    roles = await groups.member_roles(company.id, user.id, [group.id for group in rows])
+    return [GroupRoles(group, roles.get(group.id, [])) for group in rows], more

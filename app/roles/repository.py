@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from app.db.repository import Repository
+from app.memberships.models import Membership
 from app.roles.models import Role
 
 WITH_PERMISSIONS = (selectinload(Role.permissions),)
@@ -19,3 +22,33 @@ class RoleRepository(Repository[Role]):
         return await self.by_public_id(
             public_id, Role.company_id == company_id, options=WITH_PERMISSIONS
         )
+
+    async def get_many(self, company_id: int, public_ids: Sequence[str]) -> dict[str, Role]:
+        """The company's roles among ``public_ids``, with their permissions, by public id."""
+        if not public_ids:
+            return {}
+        stmt = (
+            self.of_company(company_id)
+            .where(Role.public_id.in_(set(public_ids)))
+            .options(*WITH_PERMISSIONS)
+        )
+        return {role.public_id: role for role in await self.session.scalars(stmt)}
+
+    async def names(self, company_id: int) -> dict[int, str]:
+        """Every role name of the company, by internal id (a company has a handful of roles)."""
+        rows = await self.session.execute(
+            select(Role.id, Role.name).where(Role.company_id == company_id)
+        )
+        return {role_id: name for role_id, name in rows}
+
+    async def membership_counts(self, role_ids: Sequence[int]) -> dict[int, int]:
+        """How many memberships (of users or of pending invites, live or expired) use each
+        role; roles no membership uses are absent."""
+        if not role_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Membership.role_id, func.count())
+            .where(Membership.role_id.in_(role_ids))
+            .group_by(Membership.role_id)
+        )
+        return {role_id: count for role_id, count in rows if role_id is not None}

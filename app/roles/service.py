@@ -1,16 +1,53 @@
-"""Roles: per company, a name and a set of permissions."""
+"""Roles: per company, a name and a set of permissions.
+
+The rules where IXON's contract says nothing (ours, kept in one place):
+
+- **Names** are unique within a company, compared case-insensitively (trimmed). Two roles both
+  called "Editor" cannot be told apart in an invite or a membership form. A clash is a 409 on
+  ``name``; a rename to the role's own name is fine. (The check is in Python: there is no unique
+  index on the name, so two simultaneous requests could still both pass.)
+- **Permission ids** must be in the catalogue (``GET /permissions``): otherwise 400, naming the
+  property (``permissions`` on a role body, ``publicId`` on a permissions body) and the list index.
+- **Nobody grants what they do not hold**: every permission given to a role must be among the
+  caller's effective permissions (COMPANY_ADMIN implies all of them): otherwise 403.
+- **Nobody changes a role more powerful than themselves**: editing, deleting, or changing the
+  permissions of a role needs every catalogue permission the role grants. Otherwise someone with
+  only MANAGE_ROLES could rename the Administrator role or strip COMPANY_ADMIN from it.
+- **A role in use cannot be deleted**: any membership (a user's or a pending invite's, live or
+  expired) that references it makes the delete a 409 that names the role.
+- **The last administrator**: after a change that removes permissions or deletes roles, the company
+  must still have a person with COMPANY_ADMIN through a live membership, else 409 (rolled back).
+- **Audiences** are accepted on create and not stored; roles always answer ``audiences: []``.
+- Bulk writes are all or nothing: every item is checked, every failing item reported.
+"""
 
 from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
-from app.auth.permissions import DEFAULT_ROLES
+from app.auth.permissions import DEFAULT_ROLES, Permission
 from app.companies.models import Company
-from app.core.errors import not_found
+from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine, not_found
 from app.core.querying import ListParams
+from app.core.schemas import PublicIdItem
+from app.memberships import service as membership_service
 from app.roles.models import Role, RolePermission
 from app.roles.repository import WITH_PERMISSIONS, RoleRepository
+from app.roles.schemas import RoleBulkUpdate, RoleCreate, RoleUpdate
+
+CATALOGUE = frozenset(p.value for p in Permission)
+# Wire name -> attribute, for PATCH.
+EDITABLE = (
+    ("name", "name"),
+    ("description", "description"),
+    ("enforce2fa", "enforce2fa"),
+    ("enforceSso", "enforce_sso"),
+    ("custom", "custom"),
+)
 
 
 async def seed_defaults(session: AsyncSession, company: Company) -> dict[str, Role]:
@@ -42,3 +79,273 @@ async def get_role(session: AsyncSession, auth: AuthContext, public_id: str) -> 
     if role is None:
         raise not_found("Role")
     return role
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+
+def _at(error: AppError, index: int | None) -> AppError:
+    """Attribute an error to a bulk item; single-object requests have no index."""
+    return error if index is None else error.at_index(index)
+
+
+def _key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def _check_permissions(
+    auth: AuthContext, raw_ids: Iterable[str], property_name: str
+) -> tuple[set[str], list[AppError]]:
+    """The catalogue ids among ``raw_ids`` and an error for each unknown or ungrantable one."""
+    valid: set[str] = set()
+    errors: list[AppError] = []
+    for raw in raw_ids:
+        if raw not in CATALOGUE:
+            errors.append(
+                BadRequest(
+                    f"'{raw}' is not a permission; GET /permissions lists them", property_name
+                )
+            )
+        elif raw not in auth.permissions:
+            errors.append(
+                Forbidden(f"You cannot grant {raw}: you do not hold it yourself", property_name)
+            )
+        else:
+            valid.add(raw)
+    return valid, errors
+
+
+def _assert_may_change(auth: AuthContext, role: Role, property_name: str = "publicId") -> None:
+    beyond = sorted(p for p in role.permission_ids if p in CATALOGUE and p not in auth.permissions)
+    if beyond:
+        raise Forbidden(
+            f'Role "{role.name}" grants {", ".join(beyond)}, which you do not hold; only someone '
+            "who holds every permission of a role may change or delete it",
+            property_name,
+        )
+
+
+async def _role_to_change(
+    session: AsyncSession, auth: AuthContext, public_id: str, property_name: str = "publicId"
+) -> Role:
+    role = await RoleRepository(session).get(auth.company_or_raise.id, public_id)
+    if role is None:
+        raise not_found("Role", property_name)
+    _assert_may_change(auth, role, property_name)
+    return role
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+async def create_roles(
+    session: AsyncSession, auth: AuthContext, items: Sequence[RoleCreate]
+) -> list[Role]:
+    company = auth.company_or_raise
+    taken = {_key(name) for name in (await RoleRepository(session).names(company.id)).values()}
+    sent: set[str] = set()
+    errors: list[AppError] = []
+    granted: list[set[str]] = []
+    for index, item in enumerate(items):
+        permissions, problems = _check_permissions(
+            auth, (ref.publicId for ref in item.permissions), "permissions"
+        )
+        errors += [problem.at_index(index) for problem in problems]
+        granted.append(permissions)
+        key = _key(item.name)
+        if key in taken:
+            message = f'A role named "{item.name}" exists already in this company'
+            errors.append(Conflict(message, "name").at_index(index))
+        elif key in sent:
+            message = f'The name "{item.name}" is given to more than one role in this request'
+            errors.append(Conflict(message, "name").at_index(index))
+        sent.add(key)
+    if errors:
+        raise combine(errors)
+    roles = [
+        Role(
+            company_id=company.id,
+            name=item.name,
+            description=item.description,
+            enforce2fa=item.enforce2fa,
+            enforce_sso=item.enforceSso,
+            custom=item.custom,
+            permissions=[RolePermission(permission=p) for p in sorted(permissions)],
+        )
+        for item, permissions in zip(items, granted, strict=True)
+    ]
+    session.add_all(roles)
+    await session.flush()
+    return roles
+
+
+async def update_roles(
+    session: AsyncSession, auth: AuthContext, items: Sequence[RoleBulkUpdate]
+) -> None:
+    await _update(session, auth, [(item.publicId, item) for item in items], bulk=True)
+
+
+async def update_role(
+    session: AsyncSession, auth: AuthContext, public_id: str, patch: RoleUpdate
+) -> None:
+    await _update(session, auth, [(public_id, patch)], bulk=False)
+
+
+async def _update(
+    session: AsyncSession,
+    auth: AuthContext,
+    changes: Sequence[tuple[str, RoleUpdate]],
+    *,
+    bulk: bool,
+) -> None:
+    company = auth.company_or_raise
+    repository = RoleRepository(session)
+    roles = await repository.get_many(company.id, [public_id for public_id, _ in changes])
+    renames = [patch.name is not None for _, patch in changes]
+    names = await repository.names(company.id) if any(renames) else {}
+    errors: list[AppError] = []
+    seen: set[str] = set()
+    for index, (public_id, patch) in enumerate(changes):
+        where = index if bulk else None
+        role = roles.get(public_id)
+        try:
+            if role is None:
+                raise not_found("Role")
+            if public_id in seen:
+                raise BadRequest("This role is listed more than once in the request", "publicId")
+            seen.add(public_id)
+            _assert_may_change(auth, role)
+        except AppError as error:
+            errors.append(_at(error, where))
+            continue
+        if patch.name is not None:
+            names[role.id] = patch.name
+    # Names are checked on the outcome, so two roles may swap names in one request.
+    counts = Counter(_key(name) for name in names.values())
+    for index, (public_id, patch) in enumerate(changes):
+        role = roles.get(public_id)
+        if role is None or patch.name is None or _key(patch.name) == _key(role.name):
+            continue
+        if counts[_key(patch.name)] > 1:
+            message = f'A role named "{patch.name}" exists already in this company'
+            errors.append(_at(Conflict(message, "name"), index if bulk else None))
+    if errors:
+        raise combine(errors)
+    for public_id, patch in changes:
+        values = patch.model_dump(exclude_unset=True)
+        for wire, attribute in EDITABLE:
+            if wire in values:
+                setattr(roles[public_id], attribute, values[wire])
+    await session.flush()
+
+
+async def delete_roles(
+    session: AsyncSession, auth: AuthContext, public_ids: Sequence[str], *, bulk: bool = True
+) -> None:
+    company = auth.company_or_raise
+    repository = RoleRepository(session)
+    roles = await repository.get_many(company.id, public_ids)
+    in_use = await repository.membership_counts([role.id for role in roles.values()])
+    errors: list[AppError] = []
+    chosen: dict[int, Role] = {}
+    for index, public_id in enumerate(public_ids):
+        role = roles.get(public_id)
+        try:
+            if role is None:
+                raise not_found("Role")
+            _assert_may_change(auth, role)
+            if role.id in in_use:
+                count = in_use[role.id]
+                raise Conflict(
+                    f'Role "{role.name}" is used by {count} '
+                    f"membership{'' if count == 1 else 's'}; give them another role or remove "
+                    "them before deleting it",
+                    "publicId",
+                )
+        except AppError as error:
+            errors.append(_at(error, index if bulk else None))
+            continue
+        chosen[role.id] = role
+    if errors:
+        raise combine(errors)
+    for role in chosen.values():
+        await session.delete(role)
+    await session.flush()
+    await membership_service.assert_admin_remains(session, company.id)
+
+
+# --- role permissions ------------------------------------------------------------------------
+
+
+async def _set_permissions(session: AsyncSession, role: Role, target: set[str]) -> set[str]:
+    """Give ``role`` exactly ``target``; returns the permissions it lost (after a flush)."""
+    existing = {p.permission: p for p in role.permissions}
+    role.permissions = [existing.get(p) or RolePermission(permission=p) for p in sorted(target)]
+    await session.flush()
+    removed = set(existing) - target
+    if removed:
+        await membership_service.assert_admin_remains(session, role.company_id)
+    return removed
+
+
+async def add_permissions(
+    session: AsyncSession, auth: AuthContext, role_id: str, items: Sequence[PublicIdItem]
+) -> None:
+    role = await _role_to_change(session, auth, role_id)
+    errors: list[AppError] = []
+    wanted: set[str] = set()
+    for index, item in enumerate(items):
+        valid, problems = _check_permissions(auth, [item.publicId], "publicId")
+        errors += [problem.at_index(index) for problem in problems]
+        wanted |= valid
+    if errors:
+        raise combine(errors)
+    await _set_permissions(session, role, set(role.permission_ids) | wanted)
+
+
+async def replace_permissions(
+    session: AsyncSession, auth: AuthContext, role_id: str, items: Sequence[PublicIdItem]
+) -> None:
+    role = await _role_to_change(session, auth, role_id)
+    errors: list[AppError] = []
+    wanted: set[str] = set()
+    for index, item in enumerate(items):
+        valid, problems = _check_permissions(auth, [item.publicId], "publicId")
+        errors += [problem.at_index(index) for problem in problems]
+        wanted |= valid
+    if errors:
+        raise combine(errors)
+    await _set_permissions(session, role, wanted)
+
+
+async def remove_permissions(
+    session: AsyncSession, auth: AuthContext, role_id: str, items: Sequence[PublicIdItem]
+) -> None:
+    role = await _role_to_change(session, auth, role_id)
+    current = set(role.permission_ids)
+    errors: list[AppError] = []
+    for index, item in enumerate(items):
+        if item.publicId in current:
+            continue
+        if item.publicId not in CATALOGUE:
+            message = f"'{item.publicId}' is not a permission; GET /permissions lists them"
+            errors.append(BadRequest(message, "publicId").at_index(index))
+        else:
+            message = f'Role "{role.name}" does not have the permission {item.publicId}'
+            errors.append(NotFound(message, "publicId").at_index(index))
+    if errors:
+        raise combine(errors)
+    await _set_permissions(session, role, current - {item.publicId for item in items})
+
+
+async def remove_permission(
+    session: AsyncSession, auth: AuthContext, role_id: str, permission_id: str
+) -> None:
+    """``DELETE /roles/{parentId}/permissions/{publicId}``: the path names role and permission."""
+    role = await _role_to_change(session, auth, role_id, "parentId")
+    current = set(role.permission_ids)
+    if permission_id not in current:
+        what = "Permission not found" if permission_id not in CATALOGUE else None
+        message = what or f'Role "{role.name}" does not have the permission {permission_id}'
+        raise NotFound(message, "publicId")
+    await _set_permissions(session, role, current - {permission_id})
