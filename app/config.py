@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from functools import lru_cache
 from typing import Literal
 
@@ -60,7 +61,41 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(None, description="SMTP password.")
     smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
     smtp_tls: bool = Field(False, description="Connect to the SMTP server over TLS directly.")
+    smtp_timeout: float = Field(
+        30, gt=0, description="Seconds to wait for each step of an SMTP conversation."
+    )
+    smtp_ca_file: str | None = Field(
+        None, description="PEM file of the certificates to trust for SMTP TLS (default: system)."
+    )
+    mail_from: str = Field(
+        "IXON Cloud <no-reply@localhost>",
+        description="Sender of the default branding's e-mail: `Name <address>` or an address.",
+    )
+    mail_send_timeout: float = Field(
+        60, gt=0, description="Seconds one message may take to send before it counts as failed."
+    )
     outbox_worker: bool = Field(True, description="Run the outbox mail worker in the API process.")
+    outbox_poll_interval: float = Field(
+        2, gt=0, description="Seconds the outbox worker sleeps when nothing is due."
+    )
+    outbox_batch_size: int = Field(
+        20, ge=1, description="Messages one outbox worker claims at a time."
+    )
+    outbox_lease_seconds: int = Field(
+        300,
+        ge=10,
+        description="How long a claimed message stays reserved for its worker; a crashed "
+        "worker's messages are sent by another one after this. Longer than `mail_send_timeout`.",
+    )
+    outbox_max_attempts: int = Field(
+        8, ge=1, description="Attempts before a message is given up (its state becomes failed)."
+    )
+    outbox_retry_base_seconds: float = Field(
+        30, gt=0, description="Wait after the first failed attempt; doubled after each next one."
+    )
+    outbox_retry_max_seconds: float = Field(
+        3600, gt=0, description="Longest wait between two attempts of a message."
+    )
     log_level: str = Field("INFO", description="Log level of the service's own loggers.")
 
     @model_validator(mode="after")
@@ -72,6 +107,15 @@ class Settings(BaseSettings):
                 "IXON_SECRET_KEY must be set to a random value of at least 32 characters "
                 "in production"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _check_mail(self) -> Settings:
+        address = parseaddr(self.mail_from)[1]
+        if "@" not in address or any(c in self.mail_from for c in "\r\n"):
+            raise ValueError("IXON_MAIL_FROM must be an e-mail address or `Name <address>`")
+        if self.outbox_lease_seconds <= self.mail_send_timeout:
+            raise ValueError("IXON_OUTBOX_LEASE_SECONDS must be longer than IXON_MAIL_SEND_TIMEOUT")
         return self
 
     @property

@@ -13,6 +13,9 @@ from app.auth.ratelimit import LoginLimiter
 from app.config import Settings, get_settings
 from app.core import handlers, security
 from app.db.session import create_engine, create_sessionmaker
+from app.mail.outbox import OutboxWorker
+from app.mail.registry import sender_from_settings
+from app.mail.runner import BackgroundWorker
 
 DESCRIPTION = """An IXON Cloud APIv2-compatible user-management API: companies, users, roles,
 permissions, groups, memberships, invites and access tokens.
@@ -35,7 +38,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             owns_engine = True
         else:
             owns_engine = False
+        if getattr(app.state, "mail_sender", None) is None:
+            app.state.mail_sender = sender_from_settings(settings)
+        mail_worker = None
+        if settings.outbox_worker:
+            app.state.outbox_worker = OutboxWorker(
+                app.state.sessionmaker, app.state.mail_sender, settings
+            )
+            mail_worker = BackgroundWorker(app.state.outbox_worker)
         yield
+        if mail_worker is not None:
+            await mail_worker.stop()
         if owns_engine:
             await app.state.engine.dispose()
 

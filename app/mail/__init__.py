@@ -1,0 +1,1 @@
+"""Transactional e-mail: templates over a pluggable sender, delivered through a durable outbox."""

@@ -1,0 +1,1 @@
+"""Mail backends: each a small class with ``async def send(message)``."""

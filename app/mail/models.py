@@ -1,0 +1,48 @@
+"""The outbox: every e-mail is a row written in the transaction that caused it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.clock import utcnow
+from app.db.base import Base, IdMixin, TimestampMixin
+
+
+class OutboxStatus(StrEnum):
+    QUEUED = "queued"  # waiting for its (next) attempt; `attempts` > 0 after a failure
+    SENT = "sent"
+    DEAD = "dead"  # given up after `outbox_max_attempts`, or refused for good
+
+
+class OutboxMessage(IdMixin, TimestampMixin, Base):
+    """A rendered e-mail; a worker claims it with a lease, sends it, records the outcome."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        # The worker's claim: due queued rows, oldest first.
+        Index("ix_outbox_messages_due", "status", "next_attempt_on"),
+        # A domain's "what became of my e-mail": the newest row of a reference.
+        Index("ix_outbox_messages_reference", "reference", "id"),
+        CheckConstraint("status IN ('queued', 'sent', 'dead')", name="status"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    recipient: Mapped[str] = mapped_column(String(254))
+    sender_address: Mapped[str] = mapped_column(String(254))
+    sender_name: Mapped[str] = mapped_column(String(255))
+    reply_to: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(998))
+    html: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_on: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_on: Mapped[datetime | None]
