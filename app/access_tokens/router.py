@@ -55,7 +55,7 @@ async def create_access_token(
 ) -> JSONResponse:
     authorization = request.headers.get("authorization", "")
     if bearer_secret(request) is not None:
-        auth = await authenticate(request, session, application)
+        auth = await authenticate(request, session, application.public_id, None)
         new = await token_service.issue_for(session, auth, body, _client(request))
     else:
         limiter = request.app.state.login_limiter

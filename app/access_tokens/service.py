@@ -19,7 +19,7 @@ from app.auth.context import AuthContext
 from app.auth.ratelimit import LoginLimiter
 from app.core import ids, security
 from app.core.clock import utcnow
-from app.core.errors import Forbidden, Unauthorized, combine, not_found
+from app.core.errors import Unauthorized, combine, not_found
 from app.core.querying import FilterColumn, ListParams
 from app.core.schemas import PublicIdItem
 from app.users import service as user_service
@@ -129,42 +129,6 @@ async def issue_for(
         client=client,
         scope=_scope(body),
     )
-
-
-def _scope_allows(scope: dict[str, Any] | None, rel: str | None, method: str) -> bool:
-    if not scope or scope.get("type") == "unrestricted" or rel is None:
-        return True
-    listed = any(
-        r.get("rel") == rel and r.get(method.lower()) is True for r in scope.get("rels") or []
-    )
-    return listed if scope.get("type") == "allow" else not listed
-
-
-async def authenticate(
-    session: AsyncSession,
-    secret: str,
-    application: Application,
-    *,
-    rel: str | None = None,
-    method: str = "GET",
-) -> AuthContext:
-    token = await AccessTokenRepository(session).by_secret_hash(security.token_hash(secret))
-    if token is None or (token.expires_on is not None and token.expires_on <= utcnow()):
-        raise Unauthorized("The access token is unknown, expired or revoked", "Authorization")
-    owner = token.application
-    if owner.owner_user_id is not None and owner.id != application.id:
-        raise Unauthorized(
-            "This service-account token works only with its own Api-Application", "Authorization"
-        )
-    if not owner.enabled:
-        raise Unauthorized("The token's application is disabled", "Authorization")
-    if not _scope_allows(token.scope, rel, method):
-        raise Forbidden(f"The token's scope does not allow {method} on {rel}")
-    now = utcnow()
-    if token.last_used_on is None or (now - token.last_used_on).total_seconds() > 60:
-        token.last_used_on = now
-    user_service.touch(token.user)
-    return AuthContext(user=token.user, token=token, application=application)
 
 
 FILTERS = {

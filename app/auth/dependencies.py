@@ -11,16 +11,16 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPBasic, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access_tokens import service as token_service
 from app.applications import service as application_service
 from app.applications.models import Application
 from app.auth import headers
+from app.auth import service as auth_service
 from app.auth.context import AuthContext
 from app.auth.permissions import Permission
 from app.core.errors import Unauthorized
 from app.db.session import SessionDep
-from app.memberships import service as membership_service
 
 # Registered for the OpenAPI document; the header itself is read below, because IXON's own
 # example sends the bare token without the "Bearer " prefix.
@@ -65,33 +65,47 @@ def bearer_secret(request: Request) -> str | None:
     return None
 
 
-async def authenticate(
-    request: Request,
-    session: SessionDep,
-    application: ApplicationDep,
-    _scheme: Annotated[object, Depends(bearer_scheme)] = None,
+def _rel(request: Request) -> str | None:
+    route = request.scope.get("route")
+    tags = getattr(route, "tags", None)
+    return str(tags[0]) if tags else None
+
+
+async def _authenticate(
+    request: Request, session: AsyncSession, application_id: str, company_id: str | None
 ) -> AuthContext:
     secret = bearer_secret(request)
     if secret is None:
+        await application_service.get_enabled(session, application_id)
         raise Unauthorized("Send Authorization: Bearer <token>", "Authorization")
-    route = request.scope.get("route")
-    rel = route.tags[0] if route is not None and getattr(route, "tags", None) else None
-    return await token_service.authenticate(
-        session, secret, application, rel=rel, method=request.method
+    return await auth_service.authenticate(
+        session, secret, application_id, company_id, rel=_rel(request), method=request.method
     )
+
+
+async def authenticate(
+    request: Request,
+    session: SessionDep,
+    application_id: Annotated[str, Depends(headers.application_id)],
+    _version: Annotated[None, Depends(headers.api_version)],
+    _scheme: Annotated[object, Depends(bearer_scheme)] = None,
+) -> AuthContext:
+    return await _authenticate(request, session, application_id, None)
 
 
 Auth = Annotated[AuthContext, Depends(authenticate)]
 
 
 async def authenticate_company(
+    request: Request,
     session: SessionDep,
-    auth: Auth,
+    application_id: Annotated[str, Depends(headers.application_id)],
     company_id: Annotated[str, Depends(headers.company_id)],
+    _version: Annotated[None, Depends(headers.api_version)],
+    _scheme: Annotated[object, Depends(bearer_scheme)] = None,
 ) -> AuthContext:
-    company, permissions = await membership_service.company_access(session, auth.user, company_id)
-    auth.company, auth.permissions = company, permissions
-    return auth
+    """Token, application and company in one query (app/auth/repository.py)."""
+    return await _authenticate(request, session, application_id, company_id)
 
 
 CompanyAuth = Annotated[AuthContext, Depends(authenticate_company)]

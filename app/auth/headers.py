@@ -13,7 +13,7 @@ from app.core.ids import COMPANY_ID_RE, PUBLIC_ID_RE
 BRANDING_RE = re.compile(r"^.+(\..[^.]+)$")
 
 
-def api_version(
+async def api_version(
     value: Annotated[str, Header(alias="Api-Version", description="Must be 2.")],
 ) -> None:
     if value.strip() != "2":
@@ -22,7 +22,7 @@ def api_version(
         )
 
 
-def application_id(
+async def application_id(
     value: Annotated[
         str, Header(alias="Api-Application", description="Your application id (12 characters).")
     ],
@@ -33,7 +33,7 @@ def application_id(
     return value
 
 
-def company_id(
+async def company_id(
     value: Annotated[
         str,
         Header(
@@ -57,7 +57,7 @@ def _branding(value: str) -> str:
     return value
 
 
-def branding_required(
+async def branding_required(
     value: Annotated[
         str, Header(alias="Api-Branding", description="Domain whose branding e-mails use.")
     ],
@@ -65,7 +65,7 @@ def branding_required(
     return _branding(value)
 
 
-def branding_optional(
+async def branding_optional(
     value: Annotated[
         str | None, Header(alias="Api-Branding", description="Domain whose branding e-mails use.")
     ] = None,

@@ -145,6 +145,15 @@ def check_fields(selection: Selection, shape: Shape, prefix: str = "") -> None:
             check_fields(sub, nested, f"{prefix}{name}.")
 
 
+def selects(
+    selection: Selection | None, name: str, default: Iterable[str] = DEFAULT_FIELDS
+) -> bool:
+    """Whether the answer will show ``name``: services load a relationship only then."""
+    if selection is None:
+        return name in default
+    return "*" in selection or name in selection
+
+
 def _stub(value: Any) -> Any:
     if isinstance(value, dict) and "publicId" in value:
         return {"publicId": value["publicId"]}
@@ -358,15 +367,15 @@ FiltersQuery = Annotated[
 ]
 
 
-def fields_params(fields: FieldsQuery = None) -> ListParams:
+async def fields_params(fields: FieldsQuery = None) -> ListParams:
     return ListParams(fields=parse_fields(fields))
 
 
-def single_params(fields: FieldsQuery = None, filters: FiltersQuery = None) -> ListParams:
+async def single_params(fields: FieldsQuery = None, filters: FiltersQuery = None) -> ListParams:
     return ListParams(fields=parse_fields(fields), filters=parse_filters(filters))
 
 
-def list_params(
+async def list_params(
     fields: FieldsQuery = None,
     filters: FiltersQuery = None,
     page_size: Annotated[int | None, Query(alias="page-size", description="At most 4000.")] = None,
@@ -377,7 +386,7 @@ def list_params(
     return ListParams(parse_fields(fields), parse_filters(filters), _page(page_size, page_after))
 
 
-def list_fields_params(
+async def list_fields_params(
     fields: FieldsQuery = None,
     page_size: Annotated[int | None, Query(alias="page-size", description="At most 4000.")] = None,
     page_after: Annotated[

@@ -32,7 +32,7 @@ from app.auth.context import AuthContext
 from app.auth.permissions import DEFAULT_ROLES, Permission
 from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine, not_found
-from app.core.querying import ListParams
+from app.core.querying import ListParams, selects
 from app.core.schemas import PublicIdItem
 from app.memberships import service as membership_service
 from app.roles.models import Role, RolePermission
@@ -71,7 +71,9 @@ async def list_roles(
 ) -> tuple[list[Role], str | None]:
     repository = RoleRepository(session)
     stmt = repository.of_company(auth.company_or_raise.id)
-    return await repository.page(stmt, params, WITH_PERMISSIONS)
+    # The permissions cost a second query; load them only when the answer shows them.
+    options = WITH_PERMISSIONS if selects(params.fields, "permissions") else ()
+    return await repository.page(stmt, params, options)
 
 
 async def get_role(session: AsyncSession, auth: AuthContext, public_id: str) -> Role:
