@@ -19,26 +19,53 @@ from bench.common import load, scratch_postgres, server, table
 IXON_API = str(Path(sys.executable).parent / "ixon-api")
 
 
+def bootstrap(env: dict[str, str]) -> dict[str, str]:
+    made = subprocess.run(
+        [IXON_API, "bootstrap", "--json", "--password", "bench passphrase"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(made.stdout))
+
+
 async def main(requests: int) -> None:
     async with scratch_postgres() as url:
-        env = {"IXON_DATABASE_URL": url, "IXON_MAIL_BACKEND": "memory", "IXON_OUTBOX_WORKER": "false"}
-        made = subprocess.run(
-            [IXON_API, "bootstrap", "--json", "--password", "bench passphrase"],
-            env={**os.environ, **env}, capture_output=True, text=True, check=True,
-        )
-        ids = json.loads(made.stdout)
-        headers = {"Api-Version": "2", "Api-Application": ids["applicationId"],
-                   "Api-Company": ids["companyId"], "Authorization": f"Bearer {ids['accessToken']}"}
+        env = {
+            "IXON_DATABASE_URL": url,
+            "IXON_MAIL_BACKEND": "memory",
+            "IXON_OUTBOX_WORKER": "false",
+        }
+        ids = await asyncio.to_thread(bootstrap, env)
+        headers = {
+            "Api-Version": "2",
+            "Api-Application": ids["applicationId"],
+            "Api-Company": ids["companyId"],
+            "Authorization": f"Bearer {ids['accessToken']}",
+        }
+        company = ids["companyId"]
         with server("bench.bare_app:app", env) as bare:
-            baseline = await load("bare FastAPI, one query", f"{bare}/roles?company={ids['companyId']}",
-                                  {}, requests=requests)
+            baseline = await load(
+                "bare FastAPI, one query", f"{bare}/roles?company={company}", {}, requests=requests
+            )
         with server("app.main:create_app", env, factory=True) as ours:
-            roles = await load("GET /roles (auth + company)", f"{ours}/roles?fields=publicId,name",
-                               headers, requests=requests)
-            me = await load("GET /users/me (auth only)", f"{ours}/users/me", headers,
-                            requests=requests)
-        print(table(f"Authenticated IXON answers vs a bare endpoint ({requests} requests each)",
-                    [baseline, roles, me], baseline))
+            roles = await load(
+                "GET /roles (auth + company)",
+                f"{ours}/roles?fields=publicId,name",
+                headers,
+                requests=requests,
+            )
+            me = await load(
+                "GET /users/me (auth only)", f"{ours}/users/me", headers, requests=requests
+            )
+        print(
+            table(
+                f"Authenticated IXON answers vs a bare endpoint ({requests} requests each)",
+                [baseline, roles, me],
+                baseline,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -22,5 +22,9 @@ QUERY = text(
 async def roles(company: str) -> dict[str, object]:
     async with engine.connect() as connection:
         rows = (await connection.execute(QUERY, {"company": company})).all()
-    return {"type": "Role", "data": [{"publicId": p, "name": n} for p, n in rows],
-            "moreAfter": None, "status": "success"}
+    return {
+        "type": "Role",
+        "data": [{"publicId": p, "name": n} for p, n in rows],
+        "moreAfter": None,
+        "status": "success",
+    }

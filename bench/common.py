@@ -92,8 +92,9 @@ class Result:
         return sorted(self.latencies)[int(len(self.latencies) * 0.99) - 1] * 1000
 
 
-async def load(name: str, url: str, headers: dict[str, str], *, requests: int,
-               concurrency: int = 8) -> Result:
+async def load(
+    name: str, url: str, headers: dict[str, str], *, requests: int, concurrency: int = 8
+) -> Result:
     """``requests`` GETs of ``url`` from ``concurrency`` workers; every answer must be 200."""
     latencies: list[float] = []
     remaining = requests
@@ -119,6 +120,7 @@ async def load(name: str, url: str, headers: dict[str, str], *, requests: int,
 def table(title: str, results: list[Result], baseline: Result) -> str:
     lines = [title, f"{'':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs baseline':>13}"]
     for r in results:
-        lines.append(f"{r.name:<34}{r.rate:>9.0f}{r.p50:>9.2f}{r.p99:>9.2f}"
-                     f"{r.rate / baseline.rate:>12.2f}x")
+        lines.append(
+            f"{r.name:<34}{r.rate:>9.0f}{r.p50:>9.2f}{r.p99:>9.2f}{r.rate / baseline.rate:>12.2f}x"
+        )
     return "\n".join(lines)
