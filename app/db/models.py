@@ -1,24 +1,34 @@
 """Imports every model so the metadata is complete (Alembic, tests)."""
 
 from app.access_tokens.models import AccessToken
+from app.action_tokens.models import ActionToken
 from app.applications.models import Application
+from app.brandings.models import Branding
 from app.companies.models import Company
 from app.db.base import Base
+from app.email_changes.models import EmailAddressChange
 from app.groups.models import Group, GroupType
+from app.invites.models import Invite
 from app.mail.models import OutboxMessage
 from app.memberships.models import Membership
+from app.registrations.models import Registration
 from app.roles.models import Role, RolePermission
 from app.users.models import User
 
 __all__ = [
     "AccessToken",
+    "ActionToken",
     "Application",
     "Base",
+    "Branding",
     "Company",
+    "EmailAddressChange",
     "Group",
     "GroupType",
+    "Invite",
     "Membership",
     "OutboxMessage",
+    "Registration",
     "Role",
     "RolePermission",
     "User",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, BigId, IdMixin, TimestampMixin
@@ -15,7 +15,12 @@ class Membership(IdMixin, TimestampMixin, Base):
     """A role in a group of a company, held by a user (or, while pending, by an invite)."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "group_id", "role_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "group_id", "role_id"),
+        UniqueConstraint("invite_id", "group_id", "role_id"),
+        # Held by exactly one of a user and a (pending) invite.
+        CheckConstraint("(user_id IS NULL) <> (invite_id IS NULL)", name="user_or_invite"),
+    )
 
     # Denormalised so every tenant-scoped query filters on one indexed column.
     company_id: Mapped[int] = mapped_column(
@@ -23,6 +28,9 @@ class Membership(IdMixin, TimestampMixin, Base):
     )
     user_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    invite_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("invites.id", ondelete="CASCADE"), index=True
     )
     group_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("groups.id", ondelete="CASCADE"), index=True
