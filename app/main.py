@@ -16,6 +16,7 @@ from app.db.session import create_engine, create_sessionmaker
 from app.mail.outbox import OutboxWorker
 from app.mail.registry import sender_from_settings
 from app.mail.runner import BackgroundWorker
+from app.portal import router as portal
 
 DESCRIPTION = """An IXON Cloud APIv2-compatible user-management API: companies, users, roles,
 permissions, groups, memberships, invites and access tokens.
@@ -67,4 +68,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_limiter = LoginLimiter(settings)
     handlers.install(app)
     api.include(app)
+    portal.include(app)
     return app

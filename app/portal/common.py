@@ -1,0 +1,111 @@
+"""What every invitee page shares: templates, branding, CSRF protection.
+
+Pages are server-rendered and work without JavaScript. Every state change is a POST carrying a
+CSRF token (signed with python-jose, bound to the page's link and to a cookie), so a mail
+scanner following a link can never use an invite up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.brandings import service as branding_service
+from app.brandings.service import BrandingView
+from app.config import Settings
+from app.core import security
+from app.core.clock import utcnow
+from app.core.errors import AppError
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+CSRF_COOKIE = "ixon_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_LIFETIME = timedelta(hours=2)
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def branding_for(session: AsyncSession, request: Request, fqdn: str | None) -> BrandingView:
+    """The branding the link was sent with; the default if that one has been removed since."""
+    settings = settings_of(request)
+    try:
+        return await branding_service.resolve(session, settings, fqdn)
+    except AppError:  # a page must render even if an operator removed the domain since
+        return await branding_service.resolve(session, settings, None)
+
+
+def _link_id(link: str) -> str:
+    return hashlib.sha256(link.encode()).hexdigest()[:32]
+
+
+def csrf_token(request: Request, link: str) -> tuple[str, str]:
+    """(form token, cookie value): the form token is signed and names both the link and the
+    browser's cookie, so it is useless on another link or in another browser."""
+    cookie = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    token = security.sign(
+        {"csrf": _link_id(link), "c": cookie},
+        settings_of(request).secret_key,
+        utcnow() + CSRF_LIFETIME,
+    )
+    return token, cookie
+
+
+def csrf_valid(request: Request, link: str, token: str | None) -> bool:
+    claims = security.unsign(token or "", settings_of(request).secret_key)
+    cookie = request.cookies.get(CSRF_COOKIE)
+    return bool(
+        claims
+        and cookie
+        and claims.get("csrf") == _link_id(link)
+        and security.constant_time_equal(str(claims.get("c")), cookie)
+    )
+
+
+def page(
+    request: Request,
+    template: str,
+    branding: BrandingView,
+    *,
+    status_code: int = 200,
+    link: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """Renders a page in the branding; with ``link`` it carries a CSRF token for its forms."""
+    values: dict[str, Any] = {"branding": branding, "settings": settings_of(request), **context}
+    cookie = None
+    if link is not None:
+        values["csrf_token"], cookie = csrf_token(request, link)
+    response = TEMPLATES.TemplateResponse(request, template, values, status_code=status_code)
+    _harden(response)
+    if cookie is not None:
+        response.set_cookie(
+            CSRF_COOKIE,
+            cookie,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            max_age=7200,
+        )
+    return response
+
+
+def _harden(response: Response) -> None:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the link's secret stays in this tab
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    )
