@@ -1,20 +1,45 @@
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, delete, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.permissions import Permission
 from app.companies.models import Company
 from app.core.clock import utcnow
 from app.db.repository import Repository
+from app.groups.models import Group
 from app.memberships.models import Membership
-from app.roles.models import RolePermission
+from app.roles.models import Role, RolePermission
 from app.users.models import PERSON, User
+
+# What the presenter shows: user, group and role (one query, joined).
+WITH_REFS = (
+    joinedload(Membership.user),
+    joinedload(Membership.group),
+    joinedload(Membership.role),
+)
+# ... and, for the rules on changes, the role's permissions (one more query).
+WITH_RULES = (
+    joinedload(Membership.user),
+    joinedload(Membership.group),
+    joinedload(Membership.role).selectinload(Role.permissions),
+)
 
 
 def live() -> ColumnElement[bool]:
     """A membership that has not expired: expired ones grant nothing."""
     return or_(Membership.expires_on.is_(None), Membership.expires_on > utcnow())
+
+
+def in_company(company_id: int) -> Select[Any]:
+    """The ids of the users holding a membership (live or expired) in the company."""
+    return select(Membership.user_id).where(
+        Membership.company_id == company_id, Membership.user_id.is_not(None)
+    )
 
 
 class MembershipRepository(Repository[Membership]):
@@ -51,3 +76,103 @@ class MembershipRepository(Repository[Membership]):
             .limit(1)
         )
         return (await self.session.scalar(stmt)) is not None
+
+    def of_company(self, company_id: int) -> Select[Membership]:
+        return select(Membership).where(Membership.company_id == company_id)
+
+    async def get(self, company_id: int, public_id: str, *where: Any) -> Membership | None:
+        return await self.by_public_id(
+            public_id, Membership.company_id == company_id, *where, options=WITH_REFS
+        )
+
+    async def many(self, company_id: int, public_ids: Sequence[str]) -> dict[str, Membership]:
+        """Memberships of the company by publicId, ready for the rules on changes."""
+        if not public_ids:
+            return {}
+        stmt = (
+            self.of_company(company_id)
+            .where(Membership.public_id.in_(public_ids))
+            .options(*WITH_RULES)
+        )
+        return {m.public_id: m for m in (await self.session.scalars(stmt)).unique()}
+
+    async def of_users(
+        self, company_id: int, user_ids: Sequence[int], *, for_rules: bool = False
+    ) -> list[Membership]:
+        """Every membership (live or expired) of these users in the company: one query (two
+        ``for_rules``, with the roles' permissions)."""
+        if not user_ids:
+            return []
+        stmt = (
+            self.of_company(company_id)
+            .where(Membership.user_id.in_(set(user_ids)))
+            .order_by(Membership.id)
+            .options(*(WITH_RULES if for_rules else WITH_REFS))
+        )
+        return list((await self.session.scalars(stmt)).unique())
+
+    async def keys_of_users(
+        self, company_id: int, user_ids: Sequence[int]
+    ) -> list[tuple[int, int, int, int | None]]:
+        """(membership id, user id, group id, role id) of these users' memberships."""
+        if not user_ids:
+            return []
+        stmt = select(
+            Membership.id, Membership.user_id, Membership.group_id, Membership.role_id
+        ).where(Membership.company_id == company_id, Membership.user_id.in_(set(user_ids)))
+        return [(m, u, g, r) for m, u, g, r in (await self.session.execute(stmt)).all() if u]
+
+    async def members(
+        self, company_id: int, public_ids: Sequence[str], *where: Any
+    ) -> dict[str, User]:
+        """The users among ``public_ids`` that hold a membership in the company."""
+        if not public_ids:
+            return {}
+        stmt = select(User).where(
+            User.public_id.in_(set(public_ids)), User.id.in_(in_company(company_id)), *where
+        )
+        return {u.public_id: u for u in await self.session.scalars(stmt)}
+
+    async def groups(self, company_id: int, public_ids: Sequence[str]) -> dict[str, Group]:
+        """The company's groups among ``public_ids`` (another company's are not found)."""
+        if not public_ids:
+            return {}
+        stmt = select(Group).where(
+            Group.company_id == company_id, Group.public_id.in_(set(public_ids))
+        )
+        return {g.public_id: g for g in await self.session.scalars(stmt)}
+
+    async def roles(self, company_id: int, public_ids: Sequence[str]) -> dict[str, Role]:
+        """The company's roles among ``public_ids``, with their permissions."""
+        if not public_ids:
+            return {}
+        stmt = (
+            select(Role)
+            .where(Role.company_id == company_id, Role.public_id.in_(set(public_ids)))
+            .options(selectinload(Role.permissions))
+        )
+        return {r.public_id: r for r in await self.session.scalars(stmt)}
+
+    async def company_group_id(self, company_id: int) -> int | None:
+        stmt = select(Group.id).where(
+            Group.company_id == company_id, Group.is_company_group.is_(True)
+        )
+        return await self.session.scalar(stmt)
+
+    async def companies_of(
+        self, user_id: int, public_ids: Sequence[str] | None = None
+    ) -> list[Company]:
+        """The companies where the user holds any membership (live or expired)."""
+        member = select(Membership.company_id).where(Membership.user_id == user_id)
+        stmt = select(Company).where(Company.id.in_(member)).order_by(Company.id)
+        if public_ids is not None:
+            stmt = stmt.where(Company.public_id.in_(set(public_ids)))
+        return list(await self.session.scalars(stmt))
+
+    async def delete_of_user(self, user_id: int, company_ids: Sequence[int]) -> None:
+        if company_ids:
+            await self.session.execute(
+                delete(Membership).where(
+                    Membership.user_id == user_id, Membership.company_id.in_(company_ids)
+                )
+            )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.clock import iso
+from app.memberships.presenters import membership
 from app.users.models import User
+from app.users.service import CompanyUser
 
 
 def my_user(user: User) -> dict[str, Any]:
@@ -26,4 +28,29 @@ def my_user(user: User) -> dict[str, Any]:
         "unreadMessagesCount": 0,
         "otpAuth": {"required": False},
         "phoneNumber": user.phone_number,
+    }
+
+
+def company_user(view: CompanyUser) -> dict[str, Any]:
+    """A user as a company sees them (`GET /users`): that company's memberships only."""
+    user = view.user
+    return {
+        "publicId": user.public_id,
+        "type": user.type,
+        "name": user.name,
+        "emailAddress": user.email_address,
+        "support": user.support,
+        "registeredOn": iso(user.registered_on),
+        "lastSeenOn": iso(user.last_seen_on),
+        "registeredBy": (
+            {"publicId": view.registered_by.public_id, "name": view.registered_by.name}
+            if view.registered_by is not None
+            else None
+        ),
+        "memberships": [membership(m) for m in view.memberships],
+        "apiApplications": [
+            {"publicId": a.public_id, "name": a.name, "custom": {}} for a in view.applications
+        ],
+        "custom": user.custom or {},
+        "otpauthRequired": False,
     }

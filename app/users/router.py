@@ -1,19 +1,25 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import Auth
+from app.auth import headers
+from app.auth.dependencies import Auth, CompanyAuth, permission
+from app.auth.permissions import Permission
+from app.companies.schemas import CompanyRef
 from app.core import envelope
-from app.core.envelope import Envelope
-from app.core.querying import SingleQuery
+from app.core.envelope import Envelope, ListEnvelope
+from app.core.querying import ListQuery, SingleQuery
+from app.core.schemas import Bulk, PublicIdItem, PublicIdPath
 from app.db.session import SessionDep
-from app.users import presenters
+from app.users import account, presenters
 from app.users import service as user_service
-from app.users.schemas import MyUserOut, MyUserPatch
+from app.users.schemas import MyUserOut, MyUserPatch, PasswordChange, UserOut
 
 router = APIRouter()
 TYPE = "User"
+
+# --- the caller's own account (declared before `/users/{publicId}`) --------------------------
 
 
 @router.get("/users/me", tags=["MyUser"], response_model=Envelope[MyUserOut])
@@ -24,4 +30,86 @@ async def get_my_user(auth: Auth, params: SingleQuery) -> JSONResponse:
 @router.patch("/users/me", tags=["MyUser"], response_model=Envelope[None])
 async def update_my_user(session: SessionDep, auth: Auth, body: MyUserPatch) -> JSONResponse:
     await user_service.update_me(session, auth, body)
+    return envelope.success(TYPE, None)
+
+
+@router.delete("/users/me", tags=["MyUser"], response_model=Envelope[None])
+async def delete_my_user(session: SessionDep, auth: Auth) -> JSONResponse:
+    """Deletes the caller's account; refused (409) while it is a company's last administrator."""
+    await account.delete_me(session, auth)
+    return envelope.success(TYPE, None)
+
+
+@router.post(
+    "/users/me/password",
+    tags=["MyUserPassword"],
+    status_code=201,
+    response_model=Envelope[None],
+    dependencies=[Depends(headers.branding_required)],
+)
+async def change_my_password(session: SessionDep, auth: Auth, body: PasswordChange) -> JSONResponse:
+    await account.change_password(session, auth, body)
+    return envelope.created("UserPassword", None)
+
+
+@router.delete(
+    "/users/me/leave-companies", tags=["MyUserLeaveCompanyList"], response_model=Envelope[None]
+)
+async def leave_companies(session: SessionDep, auth: Auth, body: Bulk[CompanyRef]) -> JSONResponse:
+    await account.leave_companies(session, auth, [item.publicId for item in body])
+    return envelope.success("UserLeaveCompany", None)
+
+
+# --- the company's users -----------------------------------------------------------------
+
+
+@router.get(
+    "/users",
+    tags=["UserList"],
+    response_model=ListEnvelope[UserOut],
+    **permission(Permission.VIEW_USERS),
+)
+async def list_users(session: SessionDep, auth: CompanyAuth, params: ListQuery) -> JSONResponse:
+    rows, more = await user_service.list_in_company(session, auth, params)
+    return envelope.present_page(TYPE, rows, more, presenters.company_user, UserOut, params.fields)
+
+
+@router.delete(
+    "/users",
+    tags=["UserList"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_USERS),
+)
+async def remove_users(
+    session: SessionDep, auth: CompanyAuth, body: Bulk[PublicIdItem]
+) -> JSONResponse:
+    """Removes the users from the company (their memberships here); their accounts stay."""
+    await user_service.remove_from_company(session, auth, [item.publicId for item in body])
+    return envelope.success(TYPE, None)
+
+
+@router.get(
+    "/users/{publicId}",
+    tags=["User"],
+    response_model=Envelope[UserOut],
+    **permission(Permission.VIEW_USERS),
+)
+async def get_user(
+    session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath, params: SingleQuery
+) -> JSONResponse:
+    found = await user_service.get_in_company(session, auth, public_id, params)
+    return envelope.present_one(TYPE, found, presenters.company_user, UserOut, params.fields)
+
+
+@router.delete(
+    "/users/{publicId}",
+    tags=["User"],
+    response_model=Envelope[None],
+    **permission(Permission.MANAGE_USERS),
+)
+async def remove_user(
+    session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath
+) -> JSONResponse:
+    """Removes the user from the company (their memberships here); their account stays."""
+    await user_service.remove_from_company(session, auth, [public_id], bulk=False)
     return envelope.success(TYPE, None)

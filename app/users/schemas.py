@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from app.core.schemas import Ref, WireModel
+from app.core.schemas import WireModel
+from app.memberships.schemas import MembershipOut
 
 
 class RegisteredBy(BaseModel):
     publicId: str
     name: str
-
-
-class MembershipOut(BaseModel):
-    publicId: str
-    user: Ref | None = None
-    invite: Ref | None = None
-    group: Ref
-    role: Ref | None = None
-    expiresOn: str | None = None
 
 
 class ApiApplicationOut(BaseModel):
@@ -86,3 +78,15 @@ class MyUserPatch(WireModel):
     custom: dict[str, Any] | None = None
 
     model_config = ConfigDict(extra="forbid")
+
+
+class PasswordChange(WireModel):
+    """`POST /users/me/password`. Passwords are taken as typed: no whitespace is trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    oldPassword: str = Field(min_length=8, max_length=1024)
+    newPassword: str = Field(min_length=8, max_length=1024)
+    deleteAccessTokens: StrictBool = Field(
+        description="True: every other access token of the account is revoked."
+    )

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.applications.models import Application
 from app.auth.context import AuthContext
 from app.core import security
 from app.core.clock import utcnow
-from app.core.errors import BadRequest, Conflict
-from app.users.models import PERSON, User, normalize_email
+from app.core.errors import AppError, BadRequest, Conflict, not_found
+from app.core.querying import FilterColumn, ListParams, Selection
+from app.memberships import service as membership_service
+from app.memberships.models import Membership
+from app.users.models import PERSON, SERVICE_ACCOUNT, User, normalize_email
 from app.users.repository import UserRepository
 from app.users.schemas import MyUserPatch
 
@@ -97,8 +105,141 @@ def touch(user: User) -> None:
 
 
 async def delete_account(session: AsyncSession, user: User) -> None:
-    await session.delete(user)
+    await delete_accounts(session, [user])
+
+
+async def delete_accounts(session: AsyncSession, users: Sequence[User]) -> None:
+    """Deletes the accounts; their memberships, tokens and service-account applications go
+    with them (foreign keys cascade). Pending changes are written first, so nothing updates a
+    row that is gone (authentication marks the caller's token and account as used)."""
     await session.flush()
+    await UserRepository(session).delete_ids([u.id for u in users])
+
+
+async def create_service_account(
+    session: AsyncSession, *, name: str, registered_by: User | None
+) -> User:
+    """An account for an integration: no e-mail address, no password, only tokens."""
+    return await UserRepository(session).add(
+        User(
+            type=SERVICE_ACCOUNT,
+            name=name,
+            registered_by_id=registered_by.id if registered_by else None,
+        )
+    )
+
+
+# --- the company's users (`/users`, `/users/{publicId}`) -------------------------------------
+
+FILTERS = {
+    "publicId": FilterColumn(User.public_id),
+    "name": FilterColumn(User.name),
+    "emailAddress": FilterColumn(User.email_normalized, normalize=normalize_email),
+    "type": FilterColumn(User.type),
+    "support": FilterColumn(User.support, bool),
+    "registeredOn": FilterColumn(User.registered_on, datetime),
+    "lastSeenOn": FilterColumn(User.last_seen_on, datetime),
+}
+
+
+@dataclass(slots=True)
+class CompanyUser:
+    """A user as one company sees them: only that company's memberships."""
+
+    user: User
+    memberships: list[Membership] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
+    registered_by: User | None = None
+
+
+def _wanted(fields: Selection | None, name: str) -> bool:
+    """Whether the answer shows ``name`` (the default shows publicId and name only)."""
+    return fields is not None and ("*" in fields or name in fields)
+
+
+async def _with_details(
+    session: AsyncSession, company_id: int, users: list[User], fields: Selection | None
+) -> list[CompanyUser]:
+    """The users with what the answer shows of them: one query per kind, never per user."""
+    repository = UserRepository(session)
+    ids = [u.id for u in users]
+    memberships = (
+        await membership_service.of_users(session, company_id, ids)
+        if _wanted(fields, "memberships")
+        else {}
+    )
+    accounts = [u.id for u in users if u.type == SERVICE_ACCOUNT]
+    applications = (
+        await repository.applications_of(accounts) if _wanted(fields, "apiApplications") else {}
+    )
+    registrars = (
+        await repository.by_ids([u.registered_by_id for u in users if u.registered_by_id])
+        if _wanted(fields, "registeredBy")
+        else {}
+    )
+    return [
+        CompanyUser(
+            user=u,
+            memberships=memberships.get(u.id, []),
+            applications=applications.get(u.id, []),
+            registered_by=registrars.get(u.registered_by_id) if u.registered_by_id else None,
+        )
+        for u in users
+    ]
+
+
+async def list_in_company(
+    session: AsyncSession, auth: AuthContext, params: ListParams
+) -> tuple[list[CompanyUser], str | None]:
+    """`GET /users`: the people and service accounts holding a membership in the company."""
+    company_id = auth.company_or_raise.id
+    repository = UserRepository(session)
+    stmt = repository.of_company(company_id).where(*params.where(FILTERS))
+    rows, more = await repository.page(stmt, params)
+    return await _with_details(session, company_id, rows, params.fields), more
+
+
+async def get_in_company(
+    session: AsyncSession, auth: AuthContext, public_id: str, params: ListParams | None = None
+) -> CompanyUser:
+    """`GET /users/{publicId}`: a user of another company (or of none) is not found."""
+    company_id = auth.company_or_raise.id
+    repository = UserRepository(session)
+    where = params.where(FILTERS) if params is not None else []
+    stmt = repository.of_company(company_id).where(User.public_id == public_id, *where)
+    user = await repository.one_or_none(stmt)
+    if user is None:
+        raise not_found("User")
+    fields = params.fields if params is not None else None
+    return (await _with_details(session, company_id, [user], fields))[0]
+
+
+async def remove_from_company(
+    session: AsyncSession, auth: AuthContext, public_ids: Sequence[str], *, bulk: bool = True
+) -> None:
+    """`DELETE /users`: the users' memberships in this company go; their accounts and other
+    companies are untouched. All or nothing; the company keeps an administrator. A service
+    account is deleted with `DELETE /users/service-account` instead (it has no other use)."""
+    company = auth.company_or_raise
+    found = await membership_service.members(session, company.id, public_ids)
+    users: list[User] = []
+    errors: list[AppError] = []
+    for index, public_id in enumerate(public_ids):
+        user = found.get(public_id)
+        if user is None:
+            errors.append(not_found("User").at_index(index))
+        elif user.type == SERVICE_ACCOUNT:
+            errors.append(
+                Conflict(
+                    "This user is a service account: delete it with DELETE /users/service-account",
+                    "publicId",
+                ).at_index(index)
+            )
+        else:
+            users.append(user)
+    if errors:
+        raise membership_service.bulk_error(errors, bulk=bulk)
+    await membership_service.remove_users(session, auth, users, bulk=bulk)
 
 
 __all__ = ["normalize_email"]

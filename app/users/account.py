@@ -1,0 +1,68 @@
+"""The caller's own account (`/users/me*` writes beyond the profile).
+
+Apart from ``service.py`` because these use the access-token service, which itself builds on
+``service.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.access_tokens import service as token_service
+from app.auth.context import AuthContext
+from app.core import security
+from app.core.errors import AppError, BadRequest, Conflict
+from app.memberships import service as membership_service
+from app.users import service as user_service
+from app.users.schemas import PasswordChange
+
+
+async def change_password(session: AsyncSession, auth: AuthContext, body: PasswordChange) -> None:
+    """`POST /users/me/password`: needs the current password; with ``deleteAccessTokens``
+    every other token of the account is revoked (the one in use stays valid).
+
+    The notice e-mail to the account's address is sent by the mail issue's outbox, which
+    hooks in here (hence IXON requiring `Api-Branding` on this operation).
+    """
+    user = auth.user
+    if not await security.verify_password(user.password_hash, body.oldPassword):
+        raise BadRequest("The old password is incorrect", "oldPassword")
+    user_service.check_password(body.newPassword, "newPassword")
+    user.password_hash = await security.hash_password(body.newPassword)
+    if body.deleteAccessTokens:
+        await token_service.revoke_all_of(session, user, except_id=auth.token.id)
+    await session.flush()
+
+
+async def delete_me(session: AsyncSession, auth: AuthContext) -> None:
+    """`DELETE /users/me`: deletes the account (its memberships and tokens with it); refused
+    when a company would be left without an administrator."""
+    user = auth.user
+    companies = await membership_service.companies_of(session, user)
+    had_admin = await membership_service.with_admin(session, companies)
+    try:
+        await user_service.delete_accounts(session, [user])
+    except IntegrityError:
+        raise Conflict("The account is still referenced and cannot be deleted") from None
+    errors: list[AppError] = []
+    for company in companies:
+        if company.id in had_admin and not await membership_service.has_admin(session, company.id):
+            errors.append(
+                Conflict(
+                    f"Deleting your account would leave '{company.name}' ({company.public_id}) "
+                    "without an administrator: give another user the COMPANY_ADMIN permission "
+                    "there first, or delete the company"
+                )
+            )
+    if errors:
+        raise membership_service.bulk_error(errors, bulk=False)
+
+
+async def leave_companies(
+    session: AsyncSession, auth: AuthContext, company_ids: Sequence[str]
+) -> None:
+    """`DELETE /users/me/leave-companies`: the caller's memberships in those companies go."""
+    await membership_service.leave_companies(session, auth.user, company_ids)
