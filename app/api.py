@@ -5,14 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute
 
+from app.access_recover.router import router as access_recover
 from app.access_tokens.router import router as access_tokens
 from app.auth.headers import api_version
+from app.brandings.router import router as brandings
 from app.companies.router import router as companies
 from app.core.envelope import ErrorEnvelope
 from app.discovery.router import router as discovery
+from app.email_changes.router import router as email_changes
 from app.groups.router import router as groups
+from app.invites.router import router as invites
 from app.memberships.router import router as memberships
 from app.permissions.router import router as permissions
+from app.registrations.router import router as registrations
 from app.roles.router import router as roles
 from app.service_accounts.router import router as service_accounts
 from app.users.router import router as users
@@ -29,6 +34,11 @@ DOMAIN_ROUTERS = (
     users,
     roles,
     groups,
+    invites,
+    brandings,
+    registrations,
+    access_recover,
+    email_changes,
 )
 
 

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.brandings.cli import branding_cli
 from app.config import get_settings
 from app.core.errors import AppError
 
@@ -25,6 +26,7 @@ cli = typer.Typer(
 )
 application_cli = typer.Typer(help="The Api-Application registry.", no_args_is_help=True)
 cli.add_typer(application_cli, name="application")
+cli.add_typer(branding_cli, name="branding")
 out = Console()
 err = Console(stderr=True)
 OPENAPI_PATH = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
