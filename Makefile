@@ -21,6 +21,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# Links in e-mails and the printed curl line point at the port actually served.
+run: export IXON_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/ixon-api migrate
 	$(BIN)/ixon-api bootstrap --if-empty
