@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, BigId, IdMixin, TimestampMixin
 from app.groups.models import Group
+from app.invites.models import Invite
 from app.roles.models import Role
 from app.users.models import User
 
@@ -39,5 +40,6 @@ class Membership(IdMixin, TimestampMixin, Base):
     expires_on: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship(lazy="raise")
+    invite: Mapped[Invite | None] = relationship(lazy="raise")
     group: Mapped[Group] = relationship(lazy="raise")
     role: Mapped[Role | None] = relationship(lazy="raise")

@@ -9,12 +9,11 @@ from app.memberships.models import Membership
 
 
 def membership(m: Membership) -> dict[str, Any]:
-    """Needs ``user``, ``group`` and ``role`` loaded (``repository.WITH_REFS``)."""
+    """Needs ``user``, ``invite``, ``group`` and ``role`` loaded (``repository.WITH_REFS``)."""
     return {
         "publicId": m.public_id,
         "user": {"publicId": m.user.public_id} if m.user is not None else None,
-        # Invite-bound memberships arrive with the invites; until then every one has a user.
-        "invite": None,
+        "invite": {"publicId": m.invite.public_id} if m.invite is not None else None,
         "group": {"publicId": m.group.public_id},
         "role": {"publicId": m.role.public_id} if m.role is not None else None,
         "expiresOn": iso(m.expires_on),

@@ -19,15 +19,20 @@ from app.users.models import PERSON, User
 # What the presenter shows: user, group and role (one query, joined).
 WITH_REFS = (
     joinedload(Membership.user),
+    joinedload(Membership.invite),
     joinedload(Membership.group),
     joinedload(Membership.role),
 )
 # ... and, for the rules on changes, the role's permissions (one more query).
 WITH_RULES = (
     joinedload(Membership.user),
+    joinedload(Membership.invite),
     joinedload(Membership.group),
     joinedload(Membership.role).selectinload(Role.permissions),
 )
+
+# Who holds a membership, in which group, with which role: one per combination.
+Key = tuple[int | None, int | None, int, int | None]  # user, invite, group, role
 
 
 def live() -> ColumnElement[bool]:
@@ -111,16 +116,29 @@ class MembershipRepository(Repository[Membership]):
         )
         return list((await self.session.scalars(stmt)).unique())
 
-    async def keys_of_users(
-        self, company_id: int, user_ids: Sequence[int]
-    ) -> list[tuple[int, int, int, int | None]]:
-        """(membership id, user id, group id, role id) of these users' memberships."""
-        if not user_ids:
+    async def keys_of(
+        self,
+        company_id: int,
+        user_ids: Sequence[int] = (),
+        invite_ids: Sequence[int] = (),
+    ) -> list[tuple[int, Key]]:
+        """(membership id, key) of every membership these users and invites hold here."""
+        holders = []
+        if user_ids:
+            holders.append(Membership.user_id.in_(set(user_ids)))
+        if invite_ids:
+            holders.append(Membership.invite_id.in_(set(invite_ids)))
+        if not holders:
             return []
         stmt = select(
-            Membership.id, Membership.user_id, Membership.group_id, Membership.role_id
-        ).where(Membership.company_id == company_id, Membership.user_id.in_(set(user_ids)))
-        return [(m, u, g, r) for m, u, g, r in (await self.session.execute(stmt)).all() if u]
+            Membership.id,
+            Membership.user_id,
+            Membership.invite_id,
+            Membership.group_id,
+            Membership.role_id,
+        ).where(Membership.company_id == company_id, or_(*holders))
+        rows = (await self.session.execute(stmt)).all()
+        return [(m, (u, i, g, r)) for m, u, i, g, r in rows]
 
     async def members(
         self, company_id: int, public_ids: Sequence[str], *where: Any

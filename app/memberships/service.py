@@ -41,8 +41,9 @@ from app.core.errors import (
 from app.core.querying import FilterColumn, ListParams
 from app.core.schemas import Ref
 from app.groups.models import Group
+from app.invites.models import Invite
 from app.memberships.models import Membership
-from app.memberships.repository import WITH_REFS, MembershipRepository
+from app.memberships.repository import WITH_REFS, Key, MembershipRepository
 from app.memberships.schemas import MembershipCreate, MembershipPatch, MembershipSetItem
 from app.roles.models import Role
 from app.users.models import SERVICE_ACCOUNT, User
@@ -67,11 +68,15 @@ FILTERS = {
     "role.publicId": FilterColumn(
         select(Role.public_id).where(Role.id == Membership.role_id).scalar_subquery()
     ),
+    "invite": FilterColumn(
+        select(Invite.public_id).where(Invite.id == Membership.invite_id).scalar_subquery()
+    ),
+    "invite.publicId": FilterColumn(
+        select(Invite.public_id).where(Invite.id == Membership.invite_id).scalar_subquery()
+    ),
     "expiresOn": FilterColumn(Membership.expires_on, datetime),
     "createdOn": FilterColumn(Membership.created_on, datetime),
 }
-
-Key = tuple[int, int, int | None]  # user, group, role
 
 
 # --- used by authentication and by other domains ------------------------------------------
@@ -199,14 +204,13 @@ async def _flush(session: AsyncSession) -> None:
 
 
 def _key(membership: Membership) -> Key:
-    assert membership.user_id is not None
-    return (membership.user_id, membership.group_id, membership.role_id)
+    return (membership.user_id, membership.invite_id, membership.group_id, membership.role_id)
 
 
 def _duplicate(in_request: bool) -> Conflict:
     if in_request:
-        return Conflict("This request gives the user this group and role twice")
-    return Conflict("The user holds this role in this group already")
+        return Conflict("This request gives the same holder this group and role twice")
+    return Conflict("The user (or invite) holds this role in this group already")
 
 
 class _Refs:
@@ -280,8 +284,7 @@ async def create_many(
     )
     users = await repository.members(company.id, [i.user.publicId for i in items if i.user])
     existing = {
-        (u, g, r)
-        for _, u, g, r in await repository.keys_of_users(company.id, [u.id for u in users.values()])
+        key for _, key in await repository.keys_of(company.id, [u.id for u in users.values()])
     }
     planned: set[Key] = set()
     created: list[Membership] = []
@@ -302,7 +305,7 @@ async def create_many(
             group = refs.group(item.group)
             role = refs.role(item.role)
             _assert_may_grant(auth, role)
-            key = (user.id, group.id, role.id if role else None)
+            key = (user.id, None, group.id, role.id if role else None)
             if key in existing or key in planned:
                 raise _duplicate(key in planned)
             planned.add(key)
@@ -311,7 +314,7 @@ async def create_many(
                     company_id=company.id,
                     user_id=user.id,
                     group_id=group.id,
-                    role_id=key[2],
+                    role_id=key[3],
                     expires_on=item.expiresOn,
                 )
             )
@@ -337,8 +340,8 @@ class _Change:
 
     @property
     def key(self) -> Key:
-        assert self.membership.user_id is not None
-        return (self.membership.user_id, self.group.id, self.role.id if self.role else None)
+        m = self.membership
+        return (m.user_id, m.invite_id, self.group.id, self.role.id if self.role else None)
 
 
 def _plan_change(
@@ -378,7 +381,7 @@ async def update(
     for index, (public_id, patch) in enumerate(items):
         try:
             membership = found.get(public_id)
-            if membership is None or membership.user_id is None:
+            if membership is None:
                 raise not_found("Membership")
             if public_id in seen:
                 raise BadRequest("This membership is listed twice", "publicId")
@@ -392,10 +395,14 @@ async def update(
     # One membership per user, group and role, judged on the state after the whole request.
     by_id = {c.membership.id: c for c in changes}
     final: dict[Key, int] = defaultdict(int)
-    keys = await repository.keys_of_users(company.id, [c.key[0] for c in changes])
-    for membership_id, user_id, group_id, role_id in keys:
+    keys = await repository.keys_of(
+        company.id,
+        [m.user_id for m in (c.membership for c in changes) if m.user_id is not None],
+        [m.invite_id for m in (c.membership for c in changes) if m.invite_id is not None],
+    )
+    for membership_id, key in keys:
         change = by_id.get(membership_id)
-        final[change.key if change else (user_id, group_id, role_id)] += 1
+        final[change.key if change else key] += 1
     errors = [_duplicate(False).at_index(c.index) for c in changes if final[c.key] > 1]
     if errors:
         raise bulk_error(errors, bulk=bulk)
@@ -432,8 +439,8 @@ async def _assert_service_accounts_keep_one(
         return
     removed_ids = {m.id for _, m in removed}
     left = {
-        user_id
-        for membership_id, user_id, _, _ in await repository.keys_of_users(
+        key[0]
+        for membership_id, key in await repository.keys_of(
             company_id, [a for a in accounts if a is not None]
         )
         if membership_id not in removed_ids
@@ -566,7 +573,7 @@ async def replace_for_user(
             group = refs.group(item.group)
             role = refs.role(item.role)
             _assert_may_grant(auth, role)
-            key = (user.id, group.id, role.id if role else None)
+            key: Key = (user.id, None, group.id, role.id if role else None)
             if any(key == k for k, *_ in wanted):
                 raise _duplicate(True)
             wanted.append((key, group, role, item.expiresOn))

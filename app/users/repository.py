@@ -20,7 +20,9 @@ class UserRepository(Repository[User]):
 
     def of_company(self, company_id: int) -> Select[User]:
         """The company's users: whoever holds a membership there (live or expired)."""
-        members = select(Membership.user_id).where(Membership.company_id == company_id)
+        members = select(Membership.user_id).where(
+            Membership.company_id == company_id, Membership.user_id.is_not(None)
+        )
         return select(User).where(User.id.in_(members))
 
     async def by_ids(self, ids: Sequence[int]) -> dict[int, User]:

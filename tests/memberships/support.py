@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.clock import utcnow
 from app.groups.models import Group
+from app.invites.models import Invite
 from app.memberships.models import Membership
 from app.roles.models import Role, RolePermission
 from app.users.models import User
@@ -62,6 +63,30 @@ async def join(
         session.add(membership)
         await session.commit()
         return membership.public_id
+
+
+async def invite_membership(world: World, company: CompanyInfo, role: str) -> tuple[str, str]:
+    """A pending invite to ``company`` with one membership (company group, ``role``): the
+    invite's and the membership's publicIds."""
+    async with world.sessionmaker() as session:
+        invite = Invite(
+            company_id=company.internal_id,
+            email_address="invitee@example.com",
+            email_normalized="invitee@example.com",
+            branding="portal.ixon.cloud",
+            expires_on=utcnow() + timedelta(days=7),
+        )
+        session.add(invite)
+        await session.flush()
+        group = await session.scalar(select(Group.id).where(Group.public_id == company.group_id))
+        role_id = await session.scalar(select(Role.id).where(Role.public_id == company.roles[role]))
+        assert group is not None
+        membership = Membership(
+            company_id=company.internal_id, invite_id=invite.id, group_id=group, role_id=role_id
+        )
+        session.add(membership)
+        await session.commit()
+        return invite.public_id, membership.public_id
 
 
 async def make_role(world: World, company: CompanyInfo, name: str, *permissions: str) -> str:

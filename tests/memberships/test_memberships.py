@@ -7,6 +7,7 @@ from tests.helpers import Api, World, error_props, errors
 from tests.memberships.support import (
     YESTERDAY,
     future,
+    invite_membership,
     join,
     make_group,
     make_role,
@@ -104,6 +105,23 @@ async def test_reading_needs_view_users(api: Api, world: World) -> None:
     refused = await api.get(PATH, token=plain.token)
     assert refused.status_code == 403 and "VIEW_USERS" in errors(refused)[0]["message"]
     assert (await api.get(f"{PATH}/{mine}", token=plain.token)).status_code == 403
+
+
+async def test_memberships_of_pending_invites(api: Api, world: World) -> None:
+    """Invites bring their own memberships: listed, editable and removable here."""
+    invite, membership = await invite_membership(world, world.a, "Viewer")
+    listed = await api.get(PATH, params={"filters": f'eq(invite.publicId,"{invite}")',
+                                         "fields": "publicId,user,invite,role"})  # fmt: skip
+    assert listed.json()["data"] == [{"publicId": membership, "user": None,
+                                      "invite": {"publicId": invite},
+                                      "role": {"publicId": world.a.roles["Viewer"]}}]  # fmt: skip
+    changed = await api.patch(f"{PATH}/{membership}",
+                              json={"role": {"publicId": world.a.roles["Editor"]}})  # fmt: skip
+    assert changed.status_code == 200
+    one = await api.get(f"{PATH}/{membership}", params={"fields": "role"})
+    assert one.json()["data"] == {"role": {"publicId": world.a.roles["Editor"]}}
+    assert (await api.delete(f"{PATH}/{membership}")).status_code == 200
+    assert (await api.get(f"{PATH}/{membership}")).status_code == 404
 
 
 # --- granting -----------------------------------------------------------------------------
