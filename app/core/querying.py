@@ -414,20 +414,30 @@ async def paginate(
 ) -> tuple[list[M], str | None]:
     """Keyset paging on the internal id: page 10,000 costs what page 1 costs.
 
-    The cursor is the last item's public id, looked up inside the same (tenant-scoped,
-    filtered) statement, so a cursor from another list or company is refused.
+    The cursor is the last item's public id, resolved inside the same (tenant-scoped,
+    filtered) statement as a subquery: one round trip, and a cursor from another list or
+    company matches nothing. Only an empty page looks the cursor up again, to tell a finished
+    list from a cursor this list never gave out (400).
     """
+    query = stmt
     if page.after is not None:
-        cursor = await session.scalar(
+        cursor = (
+            stmt.with_only_columns(model.id)
+            .where(model.public_id == page.after)
+            .correlate(None)
+            .scalar_subquery()
+        )
+        query = stmt.where(model.id > cursor)
+    query = query.order_by(model.id).limit(page.size + 1).options(*options)
+    rows = list((await session.scalars(query)).unique())
+    if page.after is not None and not rows:
+        known = await session.scalar(
             stmt.with_only_columns(model.id).where(model.public_id == page.after).limit(1)
         )
-        if cursor is None:
+        if known is None:
             raise BadRequest(
                 "page-after names no item of this list; start again without it", "page-after"
             )
-        stmt = stmt.where(model.id > cursor)
-    query = stmt.order_by(model.id).limit(page.size + 1).options(*options)
-    rows = list((await session.scalars(query)).unique())
     more = len(rows) > page.size
     rows = rows[: page.size]
     return rows, (getattr(rows[-1], "public_id", None) if more and rows else None)
