@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "d535e7b1da0d"
 down_revision: str | None = "821cae7052bb"
 branch_labels: str | Sequence[str] | None = None
