@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -62,20 +65,40 @@ def in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Number of worker processes.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Number of worker processes.")] = 1,
 ) -> None:
-    """Serve the API (uvicorn)."""
+    """Serve the API (uvicorn): N worker processes sharing the port, one log line a request.
+
+    With several workers, Prometheus metrics are summed across them through
+    PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder unless you set one; it is emptied at
+    start)."""
     import uvicorn
 
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
-        log_level="info",
-    )
+    from app.observability import logs
+    from app.observability.metrics import MULTIPROC_ENV, clear_multiprocess_dir, multiprocess_dir
+
+    settings = get_settings()
+    made: str | None = None
+    if workers > 1 and multiprocess_dir() is None:
+        made = tempfile.mkdtemp(prefix="ixon-metrics-")
+        os.environ[MULTIPROC_ENV] = made
+    chosen = multiprocess_dir()
+    if chosen is not None:
+        clear_multiprocess_dir(chosen)
+    try:
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=True,
+            log_config=logs.config(settings),
+            access_log=False,
+        )
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
 
 
 @cli.command()
@@ -149,8 +172,10 @@ def outbox(
 ) -> None:
     """Run only the outbox mail worker, until Ctrl-C."""
     from app.mail.runner import run_alone
+    from app.observability import logs
 
     settings = get_settings()
+    logs.configure(settings)
     if not once:
         out.print(f"outbox worker running ({settings.mail_backend}); Ctrl-C stops it")
     try:

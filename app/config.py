@@ -97,6 +97,17 @@ class Settings(BaseSettings):
         3600, gt=0, description="Longest wait between two attempts of a message."
     )
     log_level: str = Field("INFO", description="Log level of the service's own loggers.")
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto",
+        description="`json` (one object a line), `text` (for people), or `auto`: json in "
+        "production, text in development.",
+    )
+    metrics_enabled: bool = Field(
+        True, description="Serve Prometheus metrics at `/metrics` (keep it off the public proxy)."
+    )
+    health_timeout: float = Field(
+        5, gt=0, description="Seconds `/readyz` and `/metrics` wait for the database."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
