@@ -17,3 +17,6 @@ def include(app: FastAPI) -> None:
         name="portal-static",
     )
     app.include_router(router)
+
+
+from app.portal import accounts  # noqa: E402, F401  (registers the account pages)

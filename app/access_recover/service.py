@@ -1,0 +1,215 @@
+"""Password recovery (`/access-recover*`) and the notices about an existing account.
+
+- `POST /access-recover` answers 201 whatever the address: an unknown one gets nothing, a known
+  one a `password_reset` e-mail whose link (`{portal}/portal/access-recover/{secret}`) works once,
+  for an hour. Both paths render the e-mail, so their cost differs only by the rows written.
+- Requests are throttled per address and per client (`RECOVER_LIMITS`) in the log-in limiter's
+  storage, counted the same for known and unknown addresses; registrations use the same throttle.
+- The link secret is the Bearer of the `/access-recover/me*` calls (REFERENCE.md §10.2).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from limits import RateLimitItem, parse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.access_recover import notices, repository
+from app.access_recover.schemas import AccessRecoverCreate, AccessRecoverFinish
+from app.access_tokens import service as token_service
+from app.action_tokens import service as links
+from app.action_tokens.models import ActionToken
+from app.auth.ratelimit import LoginLimiter
+from app.brandings import service as branding_service
+from app.brandings.service import BrandingView
+from app.config import Settings
+from app.core import security
+from app.core.clock import utcnow
+from app.core.errors import Gone, TooManyRequests
+from app.users import service as user_service
+from app.users.models import User, normalize_email
+
+RECOVER_TTL = timedelta(hours=1)
+PAGE_PATH = "/portal/access-recover/"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    per_address: RateLimitItem
+    per_client: RateLimitItem
+
+
+# At most 5 e-mails an hour to one address and 30 requests an hour from one client, per flow.
+RECOVER_LIMITS = Limits(parse("5/hour"), parse("30/hour"))
+
+
+async def throttle(limiter: LoginLimiter, flow: str, address: str, client: str | None) -> None:
+    """429 once ``address`` or ``client`` has used its budget for ``flow`` (``recover`` or
+    ``registration``); counted whether or not the address has an account."""
+    keys = (
+        (RECOVER_LIMITS.per_address, f"{flow}-address", normalize_email(address)),
+        (RECOVER_LIMITS.per_client, f"{flow}-client", client or "unknown"),
+    )
+    for item, namespace, key in keys:
+        if not await limiter.limiter.hit(item, namespace, key):
+            stats = await limiter.limiter.get_window_stats(item, namespace, key)
+            retry = max(1, math.ceil(stats.reset_time - time.time()))
+            raise TooManyRequests(
+                f"Too many requests; try again in {retry} seconds",
+                headers={"Retry-After": str(retry)},
+            )
+
+
+def _link(branding: BrandingView, settings: Settings, secret: str) -> str:
+    return f"{branding.portal_url(settings)}{PAGE_PATH}{secret}"
+
+
+async def request_reset(
+    session: AsyncSession,
+    settings: Settings,
+    limiter: LoginLimiter,
+    branding_fqdn: str,
+    body: AccessRecoverCreate,
+    client: str | None,
+) -> None:
+    """`POST /access-recover`: the same answer and comparable work for any address."""
+    branding = await branding_service.resolve(session, settings, branding_fqdn)
+    address = user_service.check_email(body.emailAddress, "emailAddress")
+    await throttle(limiter, "recover", address, client)
+    user = await user_service.by_email(session, address)
+    expires = utcnow() + RECOVER_TTL
+    if user is None or user.email_address is None:
+        # Render what a known address would get, and send nothing.
+        notices.render(
+            "password_reset",
+            branding.mail(settings),
+            link=_link(branding, settings, "-"),
+            expires_on=expires,
+        )
+        return
+    secret = await links.issue(session, links.ACCESS_RECOVER, user.public_id, expires)
+    await notices.send(
+        session,
+        branding.mail(settings),
+        to=user.email_address,
+        kind="password_reset",
+        reference=user.public_id,
+        link=_link(branding, settings, secret),
+        expires_on=expires,
+        name=user.name,
+    )
+
+
+async def _open(session: AsyncSession, secret: str | None) -> tuple[ActionToken, User]:
+    token = await links.require(session, links.ACCESS_RECOVER, secret)
+    user = await repository.person_by_public_id(session, token.reference)
+    if user is None or user.email_address is None:
+        raise Gone("The account of this link no longer exists", "Authorization")
+    return token, user
+
+
+async def get_mine(session: AsyncSession, secret: str | None) -> User:
+    """`GET /access-recover/me`: the account the link resets (401 unknown, 410 used/expired)."""
+    _token, user = await _open(session, secret)
+    return user
+
+
+async def cancel_mine(session: AsyncSession, secret: str | None) -> None:
+    """`DELETE /access-recover/me`: the link stops working; the password stays."""
+    token, _user = await _open(session, secret)
+    await links.consume(session, token)
+
+
+async def finish_mine(
+    session: AsyncSession,
+    settings: Settings,
+    secret: str | None,
+    body: AccessRecoverFinish,
+    branding_fqdn: str | None,
+) -> User:
+    """`POST /access-recover/me/finish`: sets the password, uses the link up, revokes every
+    access token when asked, and sends the `password_changed` notice."""
+    branding = await branding_service.resolve(session, settings, branding_fqdn)
+    token, user = await _open(session, secret)
+    user_service.check_password(body.newPassword, "newPassword")
+    await links.consume(session, token)
+    user.password_hash = await security.hash_password(body.newPassword)
+    if body.deleteAccessTokens:
+        await token_service.revoke_all_of(session, user)
+    await session.flush()
+    await _notify_changed(session, settings, user, branding)
+    return user
+
+
+async def notify_password_changed(
+    session: AsyncSession, settings: Settings, user: User, branding_fqdn: str | None
+) -> None:
+    """Queues the `password_changed` notice to the account's address (in the caller's
+    transaction; nothing for an account without one). ``branding_fqdn`` is the `Api-Branding`
+    value (None: the default branding); an unknown domain is a 400 naming Api-Branding."""
+    branding = await branding_service.resolve(session, settings, branding_fqdn)
+    await _notify_changed(session, settings, user, branding)
+
+
+async def _notify_changed(
+    session: AsyncSession, settings: Settings, user: User, branding: BrandingView
+) -> None:
+    if user.email_address is None:
+        return
+    await notices.send(
+        session,
+        branding.mail(settings),
+        to=user.email_address,
+        kind="password_changed",
+        reference=user.public_id,
+        name=user.name,
+        changed_on=utcnow(),
+    )
+
+
+async def notify_account_exists(
+    session: AsyncSession, settings: Settings, user: User, branding: BrandingView
+) -> None:
+    """Someone tried to register ``user``'s address again: tell the owner, with a fresh
+    password-reset link (the same kind of link `POST /access-recover` sends)."""
+    if user.email_address is None:
+        return
+    expires = utcnow() + RECOVER_TTL
+    secret = await links.issue(session, links.ACCESS_RECOVER, user.public_id, expires)
+    await notices.send(
+        session,
+        branding.mail(settings),
+        to=user.email_address,
+        kind="account_exists",
+        reference=user.public_id,
+        link=_link(branding, settings, secret),
+        expires_on=expires,
+        name=user.name,
+    )
+
+
+async def notify_address_in_use(
+    session: AsyncSession, settings: Settings, owner: User, branding: BrandingView
+) -> None:
+    """Someone asked to move another account to ``owner``'s address: tell the owner that
+    nothing changed (the requester is not told that the address is taken)."""
+    if owner.email_address is None:
+        return
+    await notices.send(
+        session,
+        branding.mail(settings),
+        to=owner.email_address,
+        kind="address_in_use",
+        reference=owner.public_id,
+        address=owner.email_address,
+        name=owner.name,
+    )
+
+
+async def revoke_links(session: AsyncSession, user: User) -> None:
+    """Unused recovery links of ``user`` stop working (their address has just changed)."""
+    await links.revoke(session, links.ACCESS_RECOVER, user.public_id)

@@ -1,0 +1,33 @@
+"""Wire shapes of e-mail address changes (MyUserEmailAddressChange*, MyEmailAddressChange*)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.core.schemas import WireModel
+
+
+class EmailAddressChangeCreate(WireModel):
+    """`POST /users/me/email-address-changes`: one object in, ``[{publicId}]`` out."""
+
+    newEmailAddress: str = Field(max_length=254)
+
+
+class ChangeUserOut(BaseModel):
+    publicId: str
+    name: str
+    emailAddress: str | None = None
+    custom: dict[str, Any] = {}
+    language: str
+    localisation: str | None = None
+    timeZone: str | None = None
+
+
+class EmailAddressChangeOut(BaseModel):
+    publicId: str
+    oldEmailAddress: str
+    newEmailAddress: str
+    expiresOn: str
+    user: ChangeUserOut

@@ -1,0 +1,319 @@
+"""The account pages the e-mail links open: complete a registration, choose a new password,
+confirm a new e-mail address. Served at `/portal/...` (no IXON headers).
+
+GET only shows; every change is a POST from the page, with its CSRF token (app/portal/common.py),
+so a mail scanner that follows links cannot use one up. Unknown links get a 404 page, used or
+expired ones a 410 page, each saying what to do next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.access_recover import service as recover_service
+from app.access_recover.schemas import AccessRecoverFinish
+from app.brandings.service import BrandingView
+from app.core.errors import AppError, Conflict, Gone, NotFound, Unauthorized
+from app.db.session import SessionDep
+from app.email_changes import service as change_service
+from app.mail.renderer import format_date
+from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
+from app.portal.router import router
+from app.registrations import service as registration_service
+from app.users.service import MAX_PASSWORD, MIN_PASSWORD
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    path: str  # under /portal/
+    page_name: str
+    gone: str  # what to do when the link is used up or expired
+    conflict: str = ""
+
+
+REGISTRATION = Flow(
+    "registrations",
+    "portal_registration",
+    "If you completed your registration already, log in. Otherwise register again: you will "
+    "receive a new confirmation e-mail.",
+    "Log in with this address, or choose a new password from the log-in page if you forgot it.",
+)
+ACCESS_RECOVER = Flow(
+    "access-recover",
+    "portal_access_recover",
+    "Ask for a new password-reset e-mail on the log-in page, and use the link in the newest "
+    "e-mail.",
+)
+EMAIL_CHANGE = Flow(
+    "email-address-changes",
+    "portal_email_change",
+    "Log in and ask for the change again in your profile: you will receive a new confirmation "
+    "e-mail.",
+    "Log in and ask for the change again with another e-mail address.",
+)
+
+
+def _link(flow: Flow, secret: str) -> str:
+    """What the page's CSRF token is bound to."""
+    return f"/portal/{flow.path}/{secret}"
+
+
+def _action(request: Request, flow: Flow, secret: str) -> str:
+    return request.url_for(f"{flow.page_name}_finish", secret=secret).path
+
+
+async def _host_branding(session: AsyncSession, request: Request) -> BrandingView:
+    """The branding whose domain the page is served at; the default one otherwise."""
+    return await branding_for(session, request, request.url.hostname)
+
+
+def _message(
+    request: Request,
+    branding: BrandingView,
+    heading: str,
+    lines: list[str],
+    *,
+    status_code: int = 200,
+    action_url: str | None = None,
+    action_label: str | None = None,
+) -> HTMLResponse:
+    settings = settings_of(request)
+    return page(
+        request,
+        "message.html",
+        branding,
+        status_code=status_code,
+        heading=heading,
+        lines=lines,
+        action_url=action_url or branding.portal_url(settings),
+        action_label=action_label or f"Go to {branding.product_name}",
+    )
+
+
+async def _problem(
+    session: AsyncSession, request: Request, flow: Flow, error: AppError
+) -> HTMLResponse:
+    branding = await _host_branding(session, request)
+    if isinstance(error, Gone):
+        return _message(
+            request,
+            branding,
+            "This link has expired or has been used",
+            ["Links in our e-mails work once and for a limited time.", flow.gone],
+            status_code=410,
+        )
+    if isinstance(error, Unauthorized | NotFound):
+        return _message(
+            request,
+            branding,
+            "This link is not valid",
+            ["Check that you opened the whole link from the e-mail.", flow.gone],
+            status_code=404,
+        )
+    if isinstance(error, Conflict):
+        return _message(
+            request,
+            branding,
+            "This e-mail address is already in use",
+            ["Another account uses this e-mail address now.", flow.conflict],
+            status_code=409,
+        )
+    return _message(
+        request,
+        branding,
+        "This did not work",
+        [item.message for item in error.items],
+        status_code=error.status_code,
+    )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def _refused(
+    session: AsyncSession, request: Request, flow: Flow, secret: str
+) -> HTMLResponse:
+    """A POST without this page's CSRF token (or from another browser): nothing changes."""
+    return _message(
+        request,
+        await _host_branding(session, request),
+        "This form has expired",
+        [
+            "For your safety, the form works only for a while and only in the browser that "
+            "opened it. Nothing has been changed.",
+            "Open the page again and retry.",
+        ],
+        status_code=403,
+        action_url=request.url_for(flow.page_name, secret=secret).path,
+        action_label="Open the page again",
+    )
+
+
+def _csrf_ok(request: Request, flow: Flow, secret: str, form: dict[str, str]) -> bool:
+    return csrf_valid(request, _link(flow, secret), form.get(CSRF_FIELD))
+
+
+# --- registrations -------------------------------------------------------------------------
+
+
+@router.get("/registrations/{secret}", name="portal_registration")
+async def registration_page(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    try:
+        registration = await registration_service.get_mine(session, secret)
+    except AppError as error:
+        return await _problem(session, request, REGISTRATION, error)
+    return page(
+        request,
+        "accounts/registration.html",
+        await branding_for(session, request, registration.branding),
+        link=_link(REGISTRATION, secret),
+        registration=registration,
+        expires=format_date(registration.expires_on),
+        action=_action(request, REGISTRATION, secret),
+    )
+
+
+@router.post("/registrations/{secret}/finish", name="portal_registration_finish")
+async def finish_registration(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    if not _csrf_ok(request, REGISTRATION, secret, await _form(request)):
+        return await _refused(session, request, REGISTRATION, secret)
+    try:
+        registration, _company = await registration_service.finish_mine(session, secret)
+    except AppError as error:
+        await session.rollback()
+        return await _problem(session, request, REGISTRATION, error)
+    branding = await branding_for(session, request, registration.branding)
+    return _message(
+        request,
+        branding,
+        "Your registration is complete",
+        [
+            f"Your account and the company {registration.company_name} have been created.",
+            "You can now log in with your e-mail address and the password you chose.",
+        ],
+        action_label=f"Log in to {branding.product_name}",
+    )
+
+
+# --- password recovery ---------------------------------------------------------------------
+
+
+def _password_errors(form: dict[str, str]) -> list[str]:
+    new, repeated = form.get("new_password", ""), form.get("repeat_password", "")
+    errors = []
+    if not MIN_PASSWORD <= len(new) <= MAX_PASSWORD:
+        errors.append(f"Choose a password of {MIN_PASSWORD} to {MAX_PASSWORD} characters.")
+    elif new != repeated:
+        errors.append("The two passwords are not the same. Type the new password twice.")
+    return errors
+
+
+async def _password_form(
+    session: AsyncSession,
+    request: Request,
+    secret: str,
+    errors: list[str] | None = None,
+    sign_out: bool = True,
+) -> HTMLResponse:
+    try:
+        user = await recover_service.get_mine(session, secret)
+    except AppError as error:
+        return await _problem(session, request, ACCESS_RECOVER, error)
+    return page(
+        request,
+        "accounts/access_recover.html",
+        await _host_branding(session, request),
+        status_code=400 if errors else 200,
+        link=_link(ACCESS_RECOVER, secret),
+        email=user.email_address,
+        errors=errors or [],
+        sign_out=sign_out,
+        min_password=MIN_PASSWORD,
+        max_password=MAX_PASSWORD,
+        action=_action(request, ACCESS_RECOVER, secret),
+    )
+
+
+@router.get("/access-recover/{secret}", name="portal_access_recover")
+async def access_recover_page(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    return await _password_form(session, request, secret)
+
+
+@router.post("/access-recover/{secret}/finish", name="portal_access_recover_finish")
+async def finish_access_recover(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    form = await _form(request)
+    if not _csrf_ok(request, ACCESS_RECOVER, secret, form):
+        return await _refused(session, request, ACCESS_RECOVER, secret)
+    sign_out = form.get("sign_out") == "yes"
+    errors = _password_errors(form)
+    if errors:
+        return await _password_form(session, request, secret, errors, sign_out)
+    branding = await _host_branding(session, request)
+    body = AccessRecoverFinish(newPassword=form["new_password"], deleteAccessTokens=sign_out)
+    try:
+        await recover_service.finish_mine(
+            session, settings_of(request), secret, body, branding.fqdn
+        )
+    except AppError as error:
+        await session.rollback()
+        return await _problem(session, request, ACCESS_RECOVER, error)
+    lines = ["You can now log in with your new password."]
+    if sign_out:
+        lines.append("You have been signed out everywhere: log in again on each device.")
+    return _message(
+        request,
+        branding,
+        "Your password has been changed",
+        lines,
+        action_label=f"Log in to {branding.product_name}",
+    )
+
+
+# --- e-mail address changes ----------------------------------------------------------------
+
+
+@router.get("/email-address-changes/{secret}", name="portal_email_change")
+async def email_change_page(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    try:
+        view = await change_service.get_by_link(session, secret)
+    except AppError as error:
+        return await _problem(session, request, EMAIL_CHANGE, error)
+    return page(
+        request,
+        "accounts/email_change.html",
+        await branding_for(session, request, view.change.branding),
+        link=_link(EMAIL_CHANGE, secret),
+        old_address=view.user.email_address,
+        new_address=view.change.new_email_address,
+        expires=format_date(view.change.expires_on),
+        action=_action(request, EMAIL_CHANGE, secret),
+    )
+
+
+@router.post("/email-address-changes/{secret}/finish", name="portal_email_change_finish")
+async def finish_email_change(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    if not _csrf_ok(request, EMAIL_CHANGE, secret, await _form(request)):
+        return await _refused(session, request, EMAIL_CHANGE, secret)
+    try:
+        view = await change_service.finish_by_link(session, settings_of(request), secret)
+    except AppError as error:
+        await session.rollback()
+        return await _problem(session, request, EMAIL_CHANGE, error)
+    lines: list[Any] = [
+        f"From now on, log in with {view.change.new_email_address}.",
+        f"We have let your previous address, {view.change.old_email_address}, know.",
+    ]
+    return _message(
+        request,
+        await branding_for(session, request, view.change.branding),
+        "Your e-mail address has been changed",
+        lines,
+        action_label="Log in",
+    )

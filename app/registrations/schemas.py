@@ -1,0 +1,34 @@
+"""Wire shapes of self-registration (IXON's RegistrationList / MyRegistration)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from app.core.schemas import Ref, WireModel
+
+# Passwords are taken as typed: no whitespace is trimmed.
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=1024)]
+
+
+class RegistrationCreate(WireModel):
+    """`POST /registrations`. ``termsOfUsePolicy`` is accepted and not stored (no terms-of-use
+    endpoints are implemented, REFERENCE.md §12.16)."""
+
+    companyName: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=255)
+    emailAddress: str = Field(max_length=254)
+    password: Password
+    language: str | None = Field(None, min_length=2, max_length=2, pattern=r"^[a-z]{2}$")
+    localisation: str | None = Field(None, min_length=1, max_length=10)
+    timeZone: str | None = Field(None, min_length=1, max_length=255)
+    termsOfUsePolicy: Ref | None = None
+
+
+class MyRegistrationOut(BaseModel):
+    publicId: str = Field(description="The id the company will get (company format).")
+    companyName: str
+    name: str
+    emailAddress: str
+    language: str | None = None
