@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 import json
 import os
 import secrets
 import shutil
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.permissions import Permission
 from app.brandings.cli import branding_cli
 from app.config import get_settings
 from app.core.errors import AppError
+
+if TYPE_CHECKING:
+    from app.users.service import CompanyUser
 
 T = TypeVar("T")
 cli = typer.Typer(
@@ -28,7 +34,11 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
 )
 application_cli = typer.Typer(help="The Api-Application registry.", no_args_is_help=True)
+users_cli = typer.Typer(help="A company's users: list them, remove them.", no_args_is_help=True)
+token_cli = typer.Typer(help="Access tokens for scripts.", no_args_is_help=True)
 cli.add_typer(application_cli, name="application")
+cli.add_typer(users_cli, name="users")
+cli.add_typer(token_cli, name="token")
 cli.add_typer(branding_cli, name="branding")
 out = Console()
 err = Console(stderr=True)
@@ -36,8 +46,15 @@ OPENAPI_PATH = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
 
 
 def fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(1)
+
+
+def read_secret(prompt: str) -> str:
+    """From the terminal without echo, or the first line of standard input in a pipe."""
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -229,6 +246,97 @@ def application_enable(
 
     in_session(lambda session: service.set_enabled(session, public_id, True))
     out.print(f"application {public_id} enabled")
+
+
+CompanyOption = Annotated[str, typer.Option("--company", help="The company's publicId.")]
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        help="Act as this person of the company (e-mail); default: its first administrator.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+
+
+@users_cli.command("list")
+def users_list(
+    company: CompanyOption, as_email: AsOption = None, as_json: JsonOption = False
+) -> None:
+    """List the people and service accounts of a company, with their roles."""
+    from app import operations
+    from app.users.presenters import company_user
+
+    async def work(session: AsyncSession) -> list[CompanyUser]:
+        auth = await operations.acting_in(session, company, as_email, Permission.VIEW_USERS)
+        return await operations.company_users(session, auth)
+
+    users = in_session(work)
+    if as_json:
+        typer.echo(json.dumps([company_user(u) for u in users]))
+        return
+    table = Table("publicId", "name", "e-mail", "type", "roles")
+    for u in users:
+        roles = sorted({m.role.name for m in u.memberships if m.role is not None})
+        table.add_row(
+            u.user.public_id, u.user.name, u.user.email_address or "", u.user.type, ", ".join(roles)
+        )
+    out.print(table)
+
+
+@users_cli.command("remove")
+def users_remove(
+    users: Annotated[list[str], typer.Argument(help="E-mail addresses or publicIds.")],
+    company: CompanyOption,
+    as_email: AsOption = None,
+) -> None:
+    """Take users out of a company (their memberships there go; their accounts stay).
+
+    All or nothing; the company always keeps an administrator."""
+    from app import operations
+
+    async def work(session: AsyncSession) -> list[str]:
+        auth = await operations.acting_in(session, company, as_email, Permission.MANAGE_USERS)
+        return [u.public_id for u in await operations.remove_users(session, auth, users)]
+
+    for public_id in in_session(work):
+        out.print(f"removed {public_id} from {company}")
+
+
+@token_cli.command("create")
+def token_create(
+    email: Annotated[str, typer.Option(help="The account's e-mail address.")],
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="The password; when left out it is asked for, or read from standard input "
+            "(keeps it out of the process list)."
+        ),
+    ] = None,
+    expires_in: Annotated[int, typer.Option(help="Lifetime in seconds (60..5184000).")] = 3600,
+    application: Annotated[
+        str | None, typer.Option(help="The Api-Application id; default: the first registered.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Log in and print a new access token (only its secret, unless --json).
+
+    The same log-in as POST /access-tokens, with the same failed-log-in limits."""
+    from app import operations
+
+    settings = get_settings()
+    secret = password if password is not None else read_secret("Password: ")
+    issued = in_session(
+        lambda session: operations.create_token(
+            session,
+            settings,
+            email=email,
+            password=secret,
+            expires_in=expires_in,
+            application_id=application,
+        )
+    )
+    typer.echo(json.dumps(issued.as_json()) if as_json else issued.secret)
 
 
 def main() -> None:
