@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, literal, select
+from sqlalchemy import Select, and_, bindparam, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager
 
 from app.access_tokens.models import AccessToken
 from app.applications.models import Application
 from app.companies.models import Company
+from app.core.clock import utcnow
 from app.memberships.models import Membership
-from app.memberships.repository import live
 from app.roles.models import RolePermission
 from app.users.models import User
 
@@ -32,35 +32,52 @@ class Resolved:
     permissions: set[str] = field(default_factory=set)
 
 
+_TOKEN_APP = aliased(Application, name="token_application")
+_NAMED_APP = aliased(Application, name="named_application")
+
+
+def _statement(with_company: bool) -> Select[Any]:
+    """Built once: the hot path only binds values (no statement building per request)."""
+    stmt = (
+        select(AccessToken, _NAMED_APP)
+        .join(AccessToken.user)
+        .join(_TOKEN_APP, AccessToken.application)
+        .outerjoin(_NAMED_APP, _NAMED_APP.public_id == bindparam("application_id"))
+        .where(AccessToken.secret_hash == bindparam("secret_hash"))
+        .options(
+            contains_eager(AccessToken.user),
+            contains_eager(AccessToken.application.of_type(_TOKEN_APP)),
+        )
+    )
+    if not with_company:
+        return stmt.add_columns(literal(None), literal(None), literal(None))
+    live = or_(
+        Membership.expires_on.is_(None),
+        Membership.expires_on > bindparam("now", type_=Membership.expires_on.type),
+    )
+    return (
+        stmt.add_columns(Company, Membership.id, RolePermission.permission)
+        .outerjoin(Company, Company.public_id == bindparam("company_id"))
+        .outerjoin(
+            Membership,
+            and_(Membership.company_id == Company.id, Membership.user_id == User.id, live),
+        )
+        .outerjoin(RolePermission, RolePermission.role_id == Membership.role_id)
+    )
+
+
+_WITH_COMPANY = _statement(with_company=True)
+_WITHOUT_COMPANY = _statement(with_company=False)
+
+
 async def resolve(
     session: AsyncSession, secret_hash: str, application_id: str, company_id: str | None
 ) -> Resolved:
-    token_app = aliased(Application)
-    named_app = aliased(Application)
-    stmt = (
-        select(AccessToken, named_app)
-        .join(AccessToken.user)
-        .join(token_app, AccessToken.application)
-        .outerjoin(named_app, named_app.public_id == application_id)
-        .where(AccessToken.secret_hash == secret_hash)
-        .options(
-            contains_eager(AccessToken.user),
-            contains_eager(AccessToken.application.of_type(token_app)),
-        )
-    )
+    values: dict[str, Any] = {"secret_hash": secret_hash, "application_id": application_id}
     if company_id is not None:
-        stmt = (
-            stmt.add_columns(Company, Membership.id, RolePermission.permission)
-            .outerjoin(Company, Company.public_id == company_id)
-            .outerjoin(
-                Membership,
-                and_(Membership.company_id == Company.id, Membership.user_id == User.id, live()),
-            )
-            .outerjoin(RolePermission, RolePermission.role_id == Membership.role_id)
-        )
-    else:
-        stmt = stmt.add_columns(literal(None), literal(None), literal(None))
-    rows: list[Any] = list((await session.execute(stmt)).unique().all())
+        values |= {"company_id": company_id, "now": utcnow()}
+    stmt = _WITH_COMPANY if company_id is not None else _WITHOUT_COMPANY
+    rows: list[Any] = list((await session.execute(stmt, values)).unique().all())
     if not rows:
         return Resolved()
     token, application, company = rows[0][0], rows[0][1], rows[0][2]

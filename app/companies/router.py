@@ -3,7 +3,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import Auth, CompanyAuth
+from app.auth.dependencies import Auth, CompanyAuth, permission
+from app.auth.permissions import Permission
 from app.companies import presenters
 from app.companies import service as company_service
 from app.companies.schemas import (
@@ -55,7 +56,12 @@ async def get_my_company(auth: CompanyAuth, params: SingleQuery) -> JSONResponse
     )
 
 
-@router.patch("/companies/me", tags=["MyCompany"], response_model=Envelope[None])
+@router.patch(
+    "/companies/me",
+    tags=["MyCompany"],
+    response_model=Envelope[None],
+    **permission(Permission.COMPANY_ADMIN),
+)
 async def update_my_company(
     session: SessionDep, auth: CompanyAuth, body: MyCompanyPatch
 ) -> JSONResponse:
