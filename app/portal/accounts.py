@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access_recover import service as recover_service
 from app.access_recover.schemas import AccessRecoverFinish
+from app.action_tokens import service as links
 from app.brandings.service import BrandingView
+from app.core.clock import utcnow
 from app.core.errors import AppError, Conflict, Gone, NotFound, Unauthorized
 from app.db.session import SessionDep
 from app.email_changes import service as change_service
@@ -32,28 +34,37 @@ from app.users.service import MAX_PASSWORD, MIN_PASSWORD
 class Flow:
     path: str  # under /portal/
     page_name: str
-    gone: str  # what to do when the link is used up or expired
+    kind: str  # of its link secret
+    expired: str  # what to do when the link has expired (or is not valid)
+    used: str  # what to do when it has been used, cancelled or replaced by a newer e-mail
     conflict: str = ""
 
 
 REGISTRATION = Flow(
     "registrations",
     "portal_registration",
-    "If you completed your registration already, log in. Otherwise register again: you will "
-    "receive a new confirmation e-mail.",
+    links.REGISTRATION,
+    "Register again: you will receive a new confirmation e-mail.",
+    "If you completed your registration, log in with your e-mail address and password. "
+    "Otherwise register again: you will receive a new confirmation e-mail.",
     "Log in with this address, or choose a new password from the log-in page if you forgot it.",
 )
 ACCESS_RECOVER = Flow(
     "access-recover",
     "portal_access_recover",
-    "Ask for a new password-reset e-mail on the log-in page, and use the link in the newest "
-    "e-mail.",
+    links.ACCESS_RECOVER,
+    "Ask for a new password-reset e-mail on the log-in page.",
+    "If you chose a new password with it, log in with that password. Otherwise ask for a new "
+    "password-reset e-mail on the log-in page, and use the link in the newest e-mail.",
 )
 EMAIL_CHANGE = Flow(
     "email-address-changes",
     "portal_email_change",
+    links.EMAIL_CHANGE,
     "Log in and ask for the change again in your profile: you will receive a new confirmation "
     "e-mail.",
+    "If you confirmed the change, log in with your new address. Otherwise log in and ask for "
+    "the change again in your profile.",
     "Log in and ask for the change again with another e-mail address.",
 )
 
@@ -96,23 +107,26 @@ def _message(
 
 
 async def _problem(
-    session: AsyncSession, request: Request, flow: Flow, error: AppError
+    session: AsyncSession, request: Request, flow: Flow, secret: str, error: AppError
 ) -> HTMLResponse:
     branding = await _host_branding(session, request)
     if isinstance(error, Gone):
-        return _message(
-            request,
-            branding,
-            "This link has expired or has been used",
-            ["Links in our e-mails work once and for a limited time.", flow.gone],
-            status_code=410,
-        )
+        token = await links.lookup(session, flow.kind, secret)
+        if token is not None and token.used_on is None and token.expires_on <= utcnow():
+            heading = "This link has expired"
+            lines = ["Links in our e-mails work for a limited time.", flow.expired]
+        elif token is not None and token.used_on is not None:
+            heading = "This link has been used already"
+            lines = ["Each link works once, and a newer e-mail replaces it.", flow.used]
+        else:  # what it was for has gone (an account deleted since, say)
+            heading, lines = "This link can no longer be used", [flow.expired]
+        return _message(request, branding, heading, lines, status_code=410)
     if isinstance(error, Unauthorized | NotFound):
         return _message(
             request,
             branding,
             "This link is not valid",
-            ["Check that you opened the whole link from the e-mail.", flow.gone],
+            ["Check that you opened the whole link from the e-mail.", flow.expired],
             status_code=404,
         )
     if isinstance(error, Conflict):
@@ -168,7 +182,7 @@ async def registration_page(request: Request, session: SessionDep, secret: str) 
     try:
         registration = await registration_service.get_mine(session, secret)
     except AppError as error:
-        return await _problem(session, request, REGISTRATION, error)
+        return await _problem(session, request, REGISTRATION, secret, error)
     return page(
         request,
         "accounts/registration.html",
@@ -188,7 +202,7 @@ async def finish_registration(request: Request, session: SessionDep, secret: str
         registration, _company = await registration_service.finish_mine(session, secret)
     except AppError as error:
         await session.rollback()
-        return await _problem(session, request, REGISTRATION, error)
+        return await _problem(session, request, REGISTRATION, secret, error)
     branding = await branding_for(session, request, registration.branding)
     return _message(
         request,
@@ -225,7 +239,7 @@ async def _password_form(
     try:
         user = await recover_service.get_mine(session, secret)
     except AppError as error:
-        return await _problem(session, request, ACCESS_RECOVER, error)
+        return await _problem(session, request, ACCESS_RECOVER, secret, error)
     return page(
         request,
         "accounts/access_recover.html",
@@ -263,7 +277,7 @@ async def finish_access_recover(request: Request, session: SessionDep, secret: s
         )
     except AppError as error:
         await session.rollback()
-        return await _problem(session, request, ACCESS_RECOVER, error)
+        return await _problem(session, request, ACCESS_RECOVER, secret, error)
     lines = ["You can now log in with your new password."]
     if sign_out:
         lines.append("You have been signed out everywhere: log in again on each device.")
@@ -284,7 +298,7 @@ async def email_change_page(request: Request, session: SessionDep, secret: str) 
     try:
         view = await change_service.get_by_link(session, secret)
     except AppError as error:
-        return await _problem(session, request, EMAIL_CHANGE, error)
+        return await _problem(session, request, EMAIL_CHANGE, secret, error)
     return page(
         request,
         "accounts/email_change.html",
@@ -305,7 +319,7 @@ async def finish_email_change(request: Request, session: SessionDep, secret: str
         view = await change_service.finish_by_link(session, settings_of(request), secret)
     except AppError as error:
         await session.rollback()
-        return await _problem(session, request, EMAIL_CHANGE, error)
+        return await _problem(session, request, EMAIL_CHANGE, secret, error)
     lines: list[Any] = [
         f"From now on, log in with {view.change.new_email_address}.",
         f"We have let your previous address, {view.change.old_email_address}, know.",

@@ -58,7 +58,8 @@ async def test_setting_a_password_needs_the_csrf_token_and_matching_fields(
     assert len(await mails(session, kind="password_changed")) == 1
 
     again = await client.post(url, data=form(token, "a third password"))
-    assert again.status_code == 410 and "new password-reset e-mail" in again.text
+    assert again.status_code == 410 and heading(again) == "This link has been used already"
+    assert "log in with that password" in again.text
     assert await can_log_in(api, person.email, NEW_PASSWORD)
 
 
@@ -82,7 +83,9 @@ async def test_unknown_and_expired_links_get_their_own_pages(
     secret = await link_for(api, session, person)
     token = csrf_of(await client.get(f"/portal/access-recover/{secret}"))
     await expire(session, secret)
-    assert (await client.get(f"/portal/access-recover/{secret}")).status_code == 410
+    expired = await client.get(f"/portal/access-recover/{secret}")
+    assert expired.status_code == 410 and heading(expired) == "This link has expired"
+    assert "Ask for a new password-reset e-mail" in expired.text
     late = await client.post(f"/portal/access-recover/{secret}/finish", data=form(token))
     assert late.status_code == 410
     assert await can_log_in(api, person.email, PASSWORD)

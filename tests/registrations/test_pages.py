@@ -52,8 +52,8 @@ async def test_completing_needs_the_page_s_csrf_token_and_cookie(
 
     again = await client.post(url, data={"csrf_token": token})
     assert again.status_code == 410
-    assert heading(again) == "This link has expired or has been used"
-    assert "register again" in again.text
+    assert heading(again) == "This link has been used already"
+    assert "If you completed your registration, log in" in again.text
     assert (await client.get(f"/portal/registrations/{secret}")).status_code == 410
 
 
@@ -79,7 +79,8 @@ async def test_unknown_and_expired_links_get_their_own_pages(
     page = await client.get(f"/portal/registrations/{secret}")
     await expire(session, secret)
     expired = await client.get(f"/portal/registrations/{secret}")
-    assert expired.status_code == 410
+    assert expired.status_code == 410 and heading(expired) == "This link has expired"
+    assert "Register again" in expired.text
     posted = await client.post(
         f"/portal/registrations/{secret}/finish", data={"csrf_token": csrf_of(page)}
     )
