@@ -20,3 +20,4 @@ def include(app: FastAPI) -> None:
 
 
 from app.portal import accounts  # noqa: E402, F401  (registers the account pages)
+from app.portal import invites as invite_pages  # noqa: E402, F401  (registers the invite pages)

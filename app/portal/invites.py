@@ -1,0 +1,345 @@
+"""The invitation pages the e-mail link opens: `/portal/invites/{secret}`.
+
+The page says who invites whom to what, and how to join in two short steps: with a new
+account (name and password) or, when the address has one, with its password. GET only shows;
+joining and declining are POSTs from the page with its CSRF token (app/portal/common.py), so a
+mail scanner that opens the link changes nothing. Expired, withdrawn, declined, used and
+unknown links each get their own page (410 or 404) that says what to do next.
+
+After joining, a signed cookie (`ixon_portal_user`) remembers who joined in this browser, so
+the page can say so when a link for another address is opened next.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.brandings.service import BrandingView
+from app.core import security
+from app.core.clock import utcnow
+from app.core.errors import AppError, BadRequest, TooManyRequests
+from app.db.session import SessionDep
+from app.invites import pages
+from app.invites.pages import LinkState
+from app.mail.renderer import format_date
+from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
+from app.portal.router import router
+from app.users.models import User
+from app.users.service import MAX_PASSWORD, MIN_PASSWORD
+
+PORTAL_USER_COOKIE = "ixon_portal_user"
+PORTAL_USER_LIFETIME = timedelta(days=1)
+
+
+def _link(secret: str) -> str:
+    """What the page's CSRF token is bound to."""
+    return f"/portal/invites/{secret}"
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+# --- the signed-in cookie ----------------------------------------------------------------------
+
+
+def _signed_in(request: Request) -> str | None:
+    claims = security.unsign(
+        request.cookies.get(PORTAL_USER_COOKIE, ""), settings_of(request).secret_key
+    )
+    user = claims.get("portal_user") if claims else None
+    return str(user) if user else None
+
+
+def _remember(request: Request, response: Response, user: User) -> None:
+    value = security.sign(
+        {"portal_user": user.public_id},
+        settings_of(request).secret_key,
+        utcnow() + PORTAL_USER_LIFETIME,
+    )
+    response.set_cookie(
+        PORTAL_USER_COOKIE,
+        value,
+        max_age=int(PORTAL_USER_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/portal",
+    )
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _message(
+    request: Request,
+    branding: BrandingView,
+    heading: str,
+    lines: list[str],
+    *,
+    status_code: int = 200,
+    action_url: str | None = None,
+    action_label: str | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        "message.html",
+        branding,
+        status_code=status_code,
+        heading=heading,
+        lines=lines,
+        action_url=action_url,
+        action_label=action_label,
+    )
+
+
+def _closed(request: Request, branding: BrandingView, state: LinkState) -> HTMLResponse:
+    """The page of a link that cannot be used (any more), with what to do next."""
+    settings = settings_of(request)
+    portal = branding.portal_url(settings)
+    product = branding.product_name
+    company = state.company.name if state.company is not None else ""
+    address = state.invite.email_address if state.invite is not None else ""
+    who = state.inviter_name
+    sign_in = {"action_url": portal, "action_label": f"Go to {product}"}
+    if state.state == "expired":
+        return _message(
+            request,
+            branding,
+            "This invitation has expired",
+            [
+                f"Invitations to {company} are valid for a limited time, and this one has run out.",
+                f"Ask {who} to send it again: you will get a new e-mail with a new link.",
+            ],
+            status_code=410,
+        )
+    if state.state == "revoked":
+        return _message(
+            request,
+            branding,
+            "This invitation has been withdrawn",
+            [
+                f"{company} has withdrawn this invitation, so it can no longer be accepted.",
+                f"If you think this is a mistake, ask {who} to invite you again.",
+            ],
+            status_code=410,
+        )
+    if state.state == "accepted":
+        return _message(
+            request,
+            branding,
+            f"You have already joined {company}",
+            [
+                "This invitation has been accepted, so the link has done its job.",
+                f"Sign in to {product} with {address} and your password.",
+            ],
+            status_code=410,
+            **sign_in,
+        )
+    if state.state == "declined":
+        return _message(
+            request,
+            branding,
+            "You declined this invitation",
+            [f"If you changed your mind, ask {who} to invite you to {company} again."],
+            status_code=410,
+        )
+    if state.state == "replaced":
+        return _message(
+            request,
+            branding,
+            "This link has been replaced",
+            [
+                f"A newer invitation e-mail was sent to {address}; this older link no longer "
+                "works.",
+                "Open the link in the most recent invitation e-mail.",
+            ],
+            status_code=410,
+        )
+    return _message(
+        request,
+        branding,
+        "This link is not valid",
+        [
+            "Check that you opened the whole link from the invitation e-mail.",
+            "If it still does not work, ask the person who invited you to send the invitation "
+            "again.",
+        ],
+        status_code=404,
+    )
+
+
+def _invite_page(
+    request: Request,
+    branding: BrandingView,
+    state: LinkState,
+    secret: str,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    signed_in_as: str | None = None,
+) -> HTMLResponse:
+    assert state.invite is not None and state.company is not None
+    context: dict[str, Any] = {
+        "invite": state.invite,
+        "company": state.company,
+        "inviter_name": state.inviter_name,
+        "grants": state.grants,
+        "has_account": state.account is not None,
+        "expires": format_date(state.invite.expires_on),
+        "portal_url": branding.portal_url(settings_of(request)),
+        "secret": secret,
+        "errors": errors or {},
+        "values": values or {},
+        "signed_in_as": signed_in_as,
+        "min_password": MIN_PASSWORD,
+        "max_password": MAX_PASSWORD,
+    }
+    return page(
+        request,
+        "invites/invite.html",
+        branding,
+        status_code=status_code,
+        link=_link(secret),
+        **context,
+    )
+
+
+def _expired_form(request: Request, branding: BrandingView, secret: str | None) -> HTMLResponse:
+    return _message(
+        request,
+        branding,
+        "This form has expired, reload the page",
+        [
+            "For your safety, the form works only for a while and only in the browser that "
+            "opened it. Nothing has been changed.",
+        ],
+        status_code=400,
+        action_url=_link(secret) if secret else None,
+        action_label="Reload the invitation" if secret else None,
+    )
+
+
+async def _state(
+    request: Request, session: AsyncSession, secret: str
+) -> tuple[LinkState, BrandingView]:
+    state = await pages.open_link(session, secret)
+    fqdn = state.invite.branding if state.invite is not None else None
+    return state, await branding_for(session, request, fqdn)
+
+
+@router.get("/invites/{secret}", name="portal_invite")
+async def invite_page(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    """Who invites whom to what, and the way in. Changes nothing."""
+    state, branding = await _state(request, session, secret)
+    if state.state != pages.OPEN:
+        return _closed(request, branding, state)
+    elsewhere = await pages.signed_in_elsewhere(session, _signed_in(request), state)
+    return _invite_page(request, branding, state, secret, signed_in_as=elsewhere)
+
+
+@router.post("/invites/{secret}/accept", name="portal_invite_accept")
+async def accept_invite(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    """Joins: creates the account (name, password, repeated) or checks the password of the
+    address's account. Field errors re-render the page with status 400."""
+    form = await _form(request)
+    state, branding = await _state(request, session, secret)
+    if not csrf_valid(request, _link(secret), form.get(CSRF_FIELD)):
+        return _expired_form(request, branding, secret)
+    if state.state != pages.OPEN:
+        return _closed(request, branding, state)
+    try:
+        if state.account is not None:
+            user, company = await pages.join_existing_account(
+                session,
+                request.app.state.login_limiter,
+                request.client.host if request.client else "unknown",
+                secret,
+                form.get("password", ""),
+            )
+        else:
+            user, company = await pages.join_new_account(
+                session,
+                secret,
+                name=form.get("name", ""),
+                password=form.get("password", ""),
+                repeat=form.get("password_repeat", ""),
+            )
+    except (BadRequest, TooManyRequests) as error:
+        await session.rollback()  # nothing half done; what the page shows is read again
+        state, branding = await _state(request, session, secret)
+        if state.state != pages.OPEN:
+            return _closed(request, branding, state)
+        errors = {item.property_name or "password": item.message for item in error.items}
+        return _invite_page(
+            request,
+            branding,
+            state,
+            secret,
+            status_code=error.status_code,
+            errors=errors,
+            values={"name": form.get("name", "")},
+        )
+    except AppError:
+        await session.rollback()  # finished meanwhile (another tab, the API): say how it ends
+        state, branding = await _state(request, session, secret)
+        return _closed(request, branding, state)
+    portal = branding.portal_url(settings_of(request))
+    response = _message(
+        request,
+        branding,
+        f"Welcome to {company.name}",
+        [
+            f"You are now a member of {company.name} on {branding.product_name}.",
+            f"Sign in with {user.email_address} and your password.",
+        ],
+        action_url=portal,
+        action_label=f"Go to {branding.product_name}",
+    )
+    _remember(request, response, user)
+    return response
+
+
+@router.post("/invites/{secret}/decline", name="portal_invite_decline")
+async def decline_invite(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    form = await _form(request)
+    state, branding = await _state(request, session, secret)
+    if not csrf_valid(request, _link(secret), form.get(CSRF_FIELD)):
+        return _expired_form(request, branding, secret)
+    try:
+        state = await pages.decline_link(session, secret)
+    except AppError:
+        await session.rollback()
+        state, branding = await _state(request, session, secret)
+        return _closed(request, branding, state)
+    company = state.company.name if state.company is not None else ""
+    return _message(
+        request,
+        branding,
+        "You declined this invitation",
+        [
+            f"You will not join {company}. The link in the e-mail no longer works.",
+            f"If you change your mind, ask {state.inviter_name} to invite you again.",
+        ],
+    )
+
+
+@router.post("/sign-out", name="portal_sign_out", response_model=None)
+async def sign_out(request: Request, session: SessionDep) -> Response:
+    """Forgets who joined in this browser and goes back to the invitation."""
+    form = await _form(request)
+    secret = form.get("invite", "")
+    if not secret or not csrf_valid(request, _link(secret), form.get(CSRF_FIELD)):
+        return _expired_form(request, await branding_for(session, request, None), secret or None)
+    response = RedirectResponse(_link(secret), status_code=303)
+    response.delete_cookie(PORTAL_USER_COOKIE, path="/portal")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
