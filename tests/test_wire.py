@@ -155,3 +155,24 @@ async def test_discovery_and_permissions_need_no_application(client: httpx.Async
     for path in ("/", "/permissions"):
         response = await client.get(path, headers={"Api-Version": "2"})
         assert response.status_code == 200, response.text
+
+
+async def test_an_unreachable_database_is_a_503_envelope(settings: Settings, world: World) -> None:
+    app = create_app(
+        settings.model_copy(update={"database_url": "postgresql+asyncpg://x@127.0.0.1:1/x"})
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            response = await client.get(
+                "/roles",
+                headers={
+                    "Api-Version": "2",
+                    "Api-Application": world.application_id,
+                    "Api-Company": world.a.id,
+                    "Authorization": "Bearer x",
+                },
+            )
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert errors(response)[0]["message"].startswith("The database is unavailable")
+    assert "127.0.0.1" not in response.text

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -86,10 +87,24 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     return envelope.error(exc.status_code, [ErrorItem(message)], exc.headers)
 
 
+async def database_unavailable_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A database that is down or too busy is the operator's problem, not the caller's: 503."""
+    request_id = getattr(request.state, "request_id", "-")
+    logger.error("database unavailable, request id %s: %s", request_id, type(exc).__name__)
+    return envelope.error(
+        503,
+        [ErrorItem(f"The database is unavailable or busy; try again (request id {request_id})")],
+        {"Retry-After": "1"},
+    )
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(OperationalError, database_unavailable_handler)
+    app.add_exception_handler(InterfaceError, database_unavailable_handler)
+    app.add_exception_handler(ConnectionError, database_unavailable_handler)
     app.add_middleware(RequestIdMiddleware)
 
 

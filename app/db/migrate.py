@@ -31,6 +31,7 @@ def head_revision() -> str | None:
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     async with engine.connect() as connection:
+        await connection.execution_options(read_only=True)
         return await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision()
         )

@@ -21,7 +21,9 @@ from app.core.errors import Conflict
 
 def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
-        engine = create_async_engine(settings.database_url, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            settings.database_url, connect_args={"timeout": 30}, hide_parameters=True
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -35,7 +37,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock up front: a transaction that reads and then
+            # writes would otherwise fail at once ("database is locked", no busy wait) when
+            # another connection committed in between. SQLite has one writer anyway.
+            # Connections that only read say so (`read_only` execution option).
+            read_only = connection.get_execution_options().get("read_only", False)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_async_engine(
@@ -43,6 +50,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_pool_size,
         pool_pre_ping=True,
+        hide_parameters=True,  # errors are logged; bound values can be hashes or addresses
     )
 
 
