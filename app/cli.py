@@ -10,6 +10,7 @@ import secrets
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -259,6 +260,73 @@ AsOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
 
+@cli.command()
+def invite(
+    csv_file: Annotated[
+        Path,
+        typer.Option(
+            "--csv",
+            exists=True,
+            dir_okay=False,
+            help="UTF-8 CSV with a header row: email, group, role, message (message optional; "
+            "group and role by name or publicId; an empty group is the company group).",
+        ),
+    ],
+    company: CompanyOption,
+    branding: Annotated[
+        str | None,
+        typer.Option(help="The Api-Branding domain of the e-mails; default IXON_DEFAULT_BRANDING."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")
+    ] = False,
+    as_email: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Invite many people at once from a CSV file, as POST /invites does, row by row.
+
+    Prints a result per row (invited, already member, already invited, invalid) and exits
+    with 1 when any row is invalid. Invited rows are committed one by one: run the same file
+    again after an interruption and the done rows answer `already invited`."""
+    from rich.progress import Progress
+
+    from app import operations
+
+    settings = get_settings()
+    try:
+        rows = operations.read_invite_csv(csv_file)
+    except AppError as error:
+        raise fail(error.items[0].message) from None
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("dry run" if dry_run else "inviting", total=len(rows))
+        results = in_session(
+            lambda session: operations.invite_all(
+                session,
+                settings,
+                company_id=company,
+                as_email=as_email,
+                branding=branding or settings.default_branding,
+                rows=rows,
+                dry_run=dry_run,
+                done=lambda _result: progress.advance(task),
+            )
+        )
+    invalid = sum(r.outcome is operations.Outcome.INVALID for r in results)
+    if as_json:
+        typer.echo(json.dumps([r.as_json() for r in results]))
+    else:
+        title = "dry run: nothing was written" if dry_run else None
+        table = Table("line", "e-mail", "result", "detail", title=title)
+        for r in results:
+            style = "red" if r.outcome is operations.Outcome.INVALID else None
+            table.add_row(str(r.row.line), r.row.email, r.outcome.value, r.detail, style=style)
+        out.print(table)
+        counts = Counter(r.outcome.value for r in results)
+        out.print(", ".join(f"{n} {outcome}" for outcome, n in counts.items()) or "no rows")
+    if invalid:
+        raise typer.Exit(1)
+
+
 @users_cli.command("list")
 def users_list(
     company: CompanyOption, as_email: AsOption = None, as_json: JsonOption = False
@@ -339,11 +407,34 @@ def token_create(
     typer.echo(json.dumps(issued.as_json()) if as_json else issued.secret)
 
 
+def _usage_error(exc: Exception) -> str | None:
+    """The message of a usage mistake (Typer's vendored click exceptions, matched by shape)."""
+    message = getattr(exc, "format_message", None)
+    if not callable(message) or not isinstance(getattr(exc, "exit_code", None), int):
+        return None
+    ctx = getattr(exc, "ctx", None)
+    hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+    return f"{message()}{hint}"
+
+
 def main() -> None:
-    """Entry point: an unexpected failure is one line on stderr, not a traceback."""
+    """Entry point: a usage mistake or an unexpected failure is one line on stderr, never a
+    traceback (nor a box)."""
     try:
-        cli()
+        code = cli(standalone_mode=False)
+    except typer.Abort:
+        raise SystemExit(130) from None
     except Exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as Typer does
+            exc.show()  # type: ignore[attr-defined]
+            raise SystemExit(2) from None
+        usage = _usage_error(exc)
+        if usage is not None:
+            err.print(f"[red]error:[/red] {usage}", highlight=False, soft_wrap=True)
+            raise SystemExit(getattr(exc, "exit_code", 2)) from None
         first_line = (str(exc).splitlines() or [""])[0]
-        err.print(f"[red]error:[/red] {type(exc).__name__}: {first_line}", highlight=False)
+        err.print(
+            f"[red]error:[/red] {type(exc).__name__}: {first_line}", highlight=False, soft_wrap=True
+        )
         raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+from pathlib import Path
 
 import httpx
 from sqlalchemy import select
@@ -17,6 +19,7 @@ from app.memberships.models import Membership
 from app.roles.models import Role
 from app.users import service as user_service
 from tests.ops.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Cli
+from tests.ops.servers import IXON_API
 
 PASSWORD = "another long passphrase"
 
@@ -170,3 +173,13 @@ def test_every_new_command_explains_itself(ixon: Cli) -> None:
         out = ixon.ok(*command, "--help")
         assert "Usage" in out, command
         assert len(out.split("Usage", 1)[1].strip().splitlines()) > 2, command
+
+
+def test_usage_mistakes_are_one_line_from_the_installed_command(tmp_path: Path) -> None:
+    for args in (["invite", "--csv", str(tmp_path / "none.csv"), "--company", "x"], ["nope"]):
+        shown = subprocess.run(
+            [IXON_API, *args], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert shown.returncode == 2, shown
+        assert shown.stderr.startswith("error: ") and shown.stderr.count("\n") == 1, shown.stderr
+        assert "--help" in shown.stderr and "Traceback" not in shown.stderr
