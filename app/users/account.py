@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access_recover import service as recover_service
 from app.access_tokens import service as token_service
 from app.auth.context import AuthContext
+from app.config import Settings
 from app.core import security
 from app.core.errors import AppError, BadRequest, Conflict
 from app.memberships import service as membership_service
@@ -20,12 +22,16 @@ from app.users import service as user_service
 from app.users.schemas import PasswordChange
 
 
-async def change_password(session: AsyncSession, auth: AuthContext, body: PasswordChange) -> None:
+async def change_password(
+    session: AsyncSession,
+    settings: Settings,
+    auth: AuthContext,
+    body: PasswordChange,
+    branding_fqdn: str,
+) -> None:
     """`POST /users/me/password`: needs the current password; with ``deleteAccessTokens``
-    every other token of the account is revoked (the one in use stays valid).
-
-    The notice e-mail to the account's address is sent by the mail issue's outbox, which
-    hooks in here (hence IXON requiring `Api-Branding` on this operation).
+    every other token of the account is revoked (the one in use stays valid). A notice goes to
+    the account's address in the `Api-Branding` branding (hence IXON requiring that header).
     """
     user = auth.user
     if not await security.verify_password(user.password_hash, body.oldPassword):
@@ -35,6 +41,7 @@ async def change_password(session: AsyncSession, auth: AuthContext, body: Passwo
     if body.deleteAccessTokens:
         await token_service.revoke_all_of(session, user, except_id=auth.token.id)
     await session.flush()
+    await recover_service.notify_password_changed(session, settings, user, branding_fqdn)
 
 
 async def delete_me(session: AsyncSession, auth: AuthContext) -> None:

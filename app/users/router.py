@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from app.auth import headers
@@ -45,10 +47,15 @@ async def delete_my_user(session: SessionDep, auth: Auth) -> JSONResponse:
     tags=["MyUserPassword"],
     status_code=201,
     response_model=Envelope[None],
-    dependencies=[Depends(headers.branding_required)],
 )
-async def change_my_password(session: SessionDep, auth: Auth, body: PasswordChange) -> JSONResponse:
-    await account.change_password(session, auth, body)
+async def change_my_password(
+    request: Request,
+    session: SessionDep,
+    auth: Auth,
+    body: PasswordChange,
+    branding: Annotated[str, Depends(headers.branding_required)],
+) -> JSONResponse:
+    await account.change_password(session, request.app.state.settings, auth, body, branding)
     return envelope.created("UserPassword", None)
 
 

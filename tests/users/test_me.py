@@ -216,3 +216,29 @@ async def test_nobody_is_trapped_in_a_company_without_administrator(api: Api, wo
                             json=[{"publicId": company}])  # fmt: skip
     assert left.status_code == 200
     assert (await api.delete("/users/me", token=founder.token, company=None)).status_code == 200
+
+
+async def test_a_password_change_sends_a_notice_to_the_account(api: Api, world: World) -> None:
+    from sqlalchemy import select
+
+    from app.mail.models import OutboxMessage
+
+    response = await api.post(
+        "/users/me/password",
+        company=None,
+        branding="portal.ixon.cloud",
+        json={
+            "oldPassword": PASSWORD,
+            "newPassword": "a brand new passphrase",
+            "deleteAccessTokens": False,
+        },
+    )
+    assert response.status_code == 201
+    async with world.sessionmaker() as session:
+        queued = (
+            await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "password_changed")
+            )
+        ).all()
+    assert [m.recipient for m in queued] == [world.a.admin.email]
+    assert "a brand new passphrase" not in queued[0].text + queued[0].html
