@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -16,6 +16,7 @@ from app.invites.models import Invite
 from app.invites.service import DEFAULT_FIELDS, InviteView, status_of
 from app.memberships.models import Membership
 
+Presenter = Callable[[InviteView], dict[str, Any]]
 # `/invites/me` and `/users/me/invites`: what an invitee needs without asking for `fields`.
 INVITEE_FIELDS = ("publicId", "emailAddress", "expiresOn", "status", "company")
 
@@ -78,7 +79,7 @@ def _check(model: type[BaseModel], fields: Selection | None) -> None:
 def one(
     type_: str,
     view: InviteView,
-    presenter: Any,
+    presenter: Presenter,
     model: type[BaseModel],
     fields: Selection | None,
     default: Sequence[str] = DEFAULT_FIELDS,
@@ -91,7 +92,7 @@ def page(
     type_: str,
     views: Sequence[InviteView],
     more: str | None,
-    presenter: Any,
+    presenter: Presenter,
     model: type[BaseModel],
     fields: Selection | None,
     default: Sequence[str] = DEFAULT_FIELDS,

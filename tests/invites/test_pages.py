@@ -13,7 +13,7 @@ from app.action_tokens.models import ActionToken
 from app.brandings import service as branding_service
 from app.users.models import User
 from tests.helpers import PASSWORD, Api, World
-from tests.invites.support import expire, invite, invite_row, item, link_of
+from tests.invites.support import expire, invite, invite_row, item, link_of, outbox_rows
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -291,6 +291,9 @@ async def test_pages_wear_the_invites_branding(
     )
     invite_id = response.json()["data"]["invites"][0]["publicId"]
     secret = await link_of(world.sessionmaker, invite_id)
+    [mail] = await outbox_rows(world.sessionmaker, f"invite:{invite_id}")
+    assert f"https://portal.acme.example/portal/invites/{secret}" in mail.text
+    assert mail.sender_name == "Acme Portal" and "on Acme Portal" in mail.subject
     page = await _open(client, secret)
     assert "Acme Portal" in _text(page) and "https://cdn.acme.example/l.png" in page.text
     done = await _post(client, f"/portal/invites/{secret}/accept", page, name="Acme User",
