@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.applications.models import Application
 from app.auth.context import AuthContext
+from app.auth.permissions import Permission
 from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import AppError, BadRequest, Conflict, not_found
@@ -217,29 +218,27 @@ async def get_in_company(
 async def remove_from_company(
     session: AsyncSession, auth: AuthContext, public_ids: Sequence[str], *, bulk: bool = True
 ) -> None:
-    """`DELETE /users`: the users' memberships in this company go; their accounts and other
-    companies are untouched. All or nothing; the company keeps an administrator. A service
-    account is deleted with `DELETE /users/service-account` instead (it has no other use)."""
+    """`DELETE /users`: the people's memberships in this company go; their accounts and other
+    companies are untouched. A service account exists only for its company, so removing it
+    deletes it (as `DELETE /users/service-account` does; that needs MANAGE_SERVICE_ACCOUNTS
+    too). All or nothing; the company keeps an administrator."""
     company = auth.company_or_raise
     found = await membership_service.members(session, company.id, public_ids)
-    users: list[User] = []
-    errors: list[AppError] = []
-    for index, public_id in enumerate(public_ids):
-        user = found.get(public_id)
-        if user is None:
-            errors.append(not_found("User").at_index(index))
-        elif user.type == SERVICE_ACCOUNT:
-            errors.append(
-                Conflict(
-                    "This user is a service account: delete it with DELETE /users/service-account",
-                    "publicId",
-                ).at_index(index)
-            )
-        else:
-            users.append(user)
+    errors: list[AppError] = [
+        not_found("User").at_index(index)
+        for index, public_id in enumerate(public_ids)
+        if public_id not in found
+    ]
     if errors:
         raise membership_service.bulk_error(errors, bulk=bulk)
-    await membership_service.remove_users(session, auth, users, bulk=bulk)
+    users = list({found[p].id: found[p] for p in public_ids}.values())
+    people = [u for u in users if u.type != SERVICE_ACCOUNT]
+    accounts = [u for u in users if u.type == SERVICE_ACCOUNT]
+    if accounts:
+        auth.assert_permission(Permission.MANAGE_SERVICE_ACCOUNTS)
+        await membership_service.assert_may_remove(session, auth, accounts, bulk=bulk)
+    await membership_service.remove_users(session, auth, people, bulk=bulk)
+    await delete_accounts(session, accounts)
 
 
 __all__ = ["normalize_email"]

@@ -285,8 +285,36 @@ async def test_the_last_administrator_cannot_be_removed(api: Api, world: World) 
     assert await memberships_of(world, world.a.admin) == []
 
 
-async def test_service_accounts_are_deleted_not_removed(api: Api, world: World) -> None:
+async def test_removing_a_service_account_from_its_company_deletes_it(
+    api: Api, world: World
+) -> None:
     robot = (await api.post("/users/service-account", json=[{"name": "Robot"}])).json()["data"][0]
-    refused = await api.delete("/users", json=[{"publicId": robot["publicId"]}])
-    assert refused.status_code == 409 and "service-account" in errors(refused)[0]["message"]
+    manager = await world.member(world.a, None)
+    role = (
+        await api.post(
+            "/roles", json=[{"name": "Users only", "permissions": [{"publicId": "MANAGE_USERS"}]}]
+        )
+    ).json()["data"][0]["publicId"]
+    await api.post(
+        "/users/memberships",
+        json=[
+            {
+                "user": {"publicId": manager.id},
+                "group": {"publicId": world.a.group_id},
+                "role": {"publicId": role},
+            }
+        ],
+    )
+    refused = await api.delete(
+        "/users", token=manager.token, json=[{"publicId": robot["publicId"]}]
+    )
+    assert refused.status_code == 403  # deleting a service account needs that permission too
     assert await user_exists(world, robot["publicId"])
+    removed = await api.delete("/users", json=[{"publicId": robot["publicId"]}])
+    assert removed.status_code == 200
+    assert not await user_exists(world, robot["publicId"])
+    token = robot["token"]
+    gone = await api.get(
+        "/users/me", token=token, company=None, application=robot["apiApplication"]["publicId"]
+    )
+    assert gone.status_code in (400, 401)
