@@ -43,6 +43,7 @@ cli.add_typer(token_cli, name="token")
 cli.add_typer(branding_cli, name="branding")
 out = Console()
 err = Console(stderr=True)
+WORKER_HEALTHCHECK_SECONDS = 30
 OPENAPI_PATH = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
 
 
@@ -113,6 +114,9 @@ def serve(
             proxy_headers=True,
             log_config=logs.config(settings),
             access_log=False,
+            # uvicorn's 5 s is less than a worker takes to import the app on a busy machine;
+            # it would be killed and restarted, again and again, before it ever served.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
     finally:
         if made is not None:

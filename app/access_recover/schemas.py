@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import BaseModel, Field, StrictBool
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
-
-from app.core.schemas import WireModel
-
-# Passwords are taken as typed: no whitespace is trimmed.
-Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=1024)]
+from app.core.schemas import Password, WireModel
 
 
 class AccessRecoverCreate(WireModel):
@@ -20,8 +15,6 @@ class AccessRecoverCreate(WireModel):
 
 class AccessRecoverFinish(WireModel):
     """`POST /access-recover/me/finish`."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
     newPassword: Password
     deleteAccessTokens: StrictBool = Field(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Path, Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
 
@@ -14,6 +14,10 @@ class WireModel(BaseModel):
     """Request bodies: IXON's field names, unknown fields refused with a clear message."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# Passwords are taken exactly as typed (never trimmed), 8 to 1024 characters.
+Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=1024)]
 
 
 class Ref(BaseModel):

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import BaseModel, Field
 
-from pydantic import BaseModel, Field, StringConstraints
-
-from app.core.schemas import Ref, WireModel
-
-# Passwords are taken as typed: no whitespace is trimmed.
-Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=1024)]
+from app.core.schemas import Password, Ref, WireModel
 
 
 class RegistrationCreate(WireModel):

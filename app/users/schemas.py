@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from app.core.schemas import WireModel
+from app.core.schemas import Password, WireModel
 from app.memberships.schemas import MembershipOut
 
 
@@ -83,10 +83,8 @@ class MyUserPatch(WireModel):
 class PasswordChange(WireModel):
     """`POST /users/me/password`. Passwords are taken as typed: no whitespace is trimmed."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
-
-    oldPassword: str = Field(min_length=8, max_length=1024)
-    newPassword: str = Field(min_length=8, max_length=1024)
+    oldPassword: Password
+    newPassword: Password
     deleteAccessTokens: StrictBool = Field(
         description="True: every other access token of the account is revoked."
     )
