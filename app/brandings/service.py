@@ -73,6 +73,10 @@ class BrandingView:
     def logo(self) -> str | None:
         return self.row.logo if self.row else None
 
+    def home_url(self, settings: Settings) -> str:
+        """Where "Go to {product}" leads: an operator's own portal, or our sign-in help page."""
+        return self.row.portal_url if self.row else f"{settings.public_url.rstrip('/')}/portal/"
+
     def portal_url(self, settings: Settings) -> str:
         """Where this branding's links point (the invitee pages are served there)."""
         return (self.row.portal_url if self.row else settings.public_url).rstrip("/")

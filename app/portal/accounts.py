@@ -101,7 +101,7 @@ def _message(
         status_code=status_code,
         heading=heading,
         lines=lines,
-        action_url=action_url or branding.portal_url(settings),
+        action_url=action_url or branding.home_url(settings),
         action_label=action_label or f"Go to {branding.product_name}",
     )
 

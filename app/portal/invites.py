@@ -102,7 +102,7 @@ def _message(
 def _closed(request: Request, branding: BrandingView, state: LinkState) -> HTMLResponse:
     """The page of a link that cannot be used (any more), with what to do next."""
     settings = settings_of(request)
-    portal = branding.portal_url(settings)
+    portal = branding.home_url(settings)
     product = branding.product_name
     company = state.company.name if state.company is not None else ""
     address = state.invite.email_address if state.invite is not None else ""
@@ -194,7 +194,7 @@ def _invite_page(
         "grants": state.grants,
         "has_account": state.account is not None,
         "expires": format_date(state.invite.expires_on),
-        "portal_url": branding.portal_url(settings_of(request)),
+        "portal_url": branding.home_url(settings_of(request)),
         "secret": secret,
         "errors": errors or {},
         "values": values or {},
@@ -291,7 +291,7 @@ async def accept_invite(request: Request, session: SessionDep, secret: str) -> H
         await session.rollback()  # finished meanwhile (another tab, the API): say how it ends
         state, branding = await _state(request, session, secret)
         return _closed(request, branding, state)
-    portal = branding.portal_url(settings_of(request))
+    portal = branding.home_url(settings_of(request))
     response = _message(
         request,
         branding,

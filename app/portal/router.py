@@ -19,5 +19,6 @@ def include(app: FastAPI) -> None:
     app.include_router(router)
 
 
-from app.portal import accounts  # noqa: E402, F401  (registers the account pages)
-from app.portal import invites as invite_pages  # noqa: E402, F401  (registers the invite pages)
+# The page modules register their routes on `router` when imported.
+from app.portal import accounts, home  # noqa: E402, F401
+from app.portal import invites as invite_pages  # noqa: E402, F401

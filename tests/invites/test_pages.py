@@ -136,7 +136,8 @@ async def test_a_new_person_creates_the_account_and_joins_from_the_page(
     )  # fmt: skip
     assert response.status_code == 200, response.text
     assert _h1(response) == "Welcome to Company A"
-    assert '<a class="button" href="http://testserver">Go to IXON Cloud</a>' in response.text
+    link = '<a class="button" href="http://testserver/portal/">Go to IXON Cloud</a>'
+    assert link in response.text
     cookie = next(c for c in response.headers.get_list("set-cookie") if "ixon_portal_user" in c)
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie
     user = await _user(world, "joiner@example.com")

@@ -47,7 +47,7 @@ async def test_completing_needs_the_page_s_csrf_token_and_cookie(
     client.cookies.update(cookies)
     done = await client.post(url, data={"csrf_token": token})
     assert done.status_code == 200 and heading(done) == "Your registration is complete"
-    assert 'href="http://testserver"' in done.text
+    assert 'href="http://testserver/portal/"' in done.text
     assert await user_service.by_email(session, "ann@example.com") is not None
 
     again = await client.post(url, data={"csrf_token": token})

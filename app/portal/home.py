@@ -1,0 +1,97 @@
+"""`/portal/`: where "Go to {product}" leads for the built-in branding. It tells a person who
+has just joined how to sign in, and lets someone who forgot their password ask for a link
+(the same request as `POST /access-recover`, answered the same whether or not the address
+has an account)."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from app.access_recover import service as recover_service
+from app.access_recover.schemas import AccessRecoverCreate
+from app.core.errors import AppError, TooManyRequests
+from app.db.session import SessionDep
+from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
+from app.portal.router import router
+
+HOME = "home"  # the CSRF binding of this page's form
+
+
+async def _home(
+    request: Request,
+    session: SessionDep,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    address: str = "",
+) -> HTMLResponse:
+    branding = await branding_for(session, request, None)
+    return page(
+        request,
+        "home.html",
+        branding,
+        status_code=status_code,
+        link=HOME,
+        error=error,
+        address=address,
+    )
+
+
+@router.get("/", response_class=HTMLResponse, name="portal_home")
+async def home(request: Request, session: SessionDep) -> HTMLResponse:
+    return await _home(request, session)
+
+
+@router.post("/forgot-password", response_class=HTMLResponse, name="portal_forgot_password")
+async def forgot_password(request: Request, session: SessionDep) -> HTMLResponse:
+    form = await request.form()
+    address = str(form.get("email") or "").strip()
+    if not csrf_valid(request, HOME, str(form.get(CSRF_FIELD) or "")):
+        return await _home(
+            request,
+            session,
+            status_code=400,
+            address=address,
+            error="This form has expired; please try again.",
+        )
+    settings = settings_of(request)
+    client = request.client.host if request.client else None
+    try:
+        await recover_service.request_reset(
+            session,
+            settings,
+            request.app.state.login_limiter,
+            settings.default_branding,
+            AccessRecoverCreate(emailAddress=address),
+            client,
+        )
+    except TooManyRequests:
+        await session.rollback()
+        return await _home(
+            request,
+            session,
+            status_code=429,
+            address=address,
+            error="Too many requests for this address; try again later.",
+        )
+    except AppError:
+        await session.rollback()
+        return await _home(
+            request,
+            session,
+            status_code=400,
+            address=address,
+            error="Enter a valid e-mail address, such as name@example.com.",
+        )
+    branding = await branding_for(session, request, None)
+    return page(
+        request,
+        "message.html",
+        branding,
+        heading="Check your e-mail",
+        lines=[
+            f"If {address} has an account, an e-mail with a link to choose a new password "
+            "is on its way. The link works for one hour."
+        ],
+    )
