@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -28,20 +28,39 @@ def free_port() -> int:
 @dataclass
 class Server:
     base: str
+    process: subprocess.Popen[bytes] = field(repr=False)
     output: str = ""  # what the server printed, once it has stopped
 
+    def answers(self) -> bool:
+        if self.process.poll() is not None:
+            self.stop()
+            raise AssertionError(f"ixon-api serve exited:\n{self.output}")
+        try:
+            return httpx.get(f"{self.base}/healthz", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
 
-@contextmanager
-def serving(
-    database_url: str, *, workers: int = 1, env: dict[str, str] | None = None, timeout: float = 60
-) -> Iterator[Server]:
-    """Starts `ixon-api serve` on a free port; yields once /healthz answers, stops it after."""
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout and not self.process.stdout.closed:
+            self.output = self.process.stdout.read().decode()
+            self.process.stdout.close()
+
+
+def start(database_url: str, *, workers: int, env: dict[str, str] | None) -> Server:
     port = free_port()
     environment = os.environ | {
         "IXON_DATABASE_URL": database_url,
         "IXON_MAIL_BACKEND": "memory",
         "IXON_OUTBOX_WORKER": "false",
         "IXON_LOG_FORMAT": "json",
+        "IXON_PUBLIC_URL": f"http://127.0.0.1:{port}",
     }
     environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
     environment |= env or {}
@@ -49,30 +68,30 @@ def serving(
     process = subprocess.Popen(
         command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    server = Server(f"http://127.0.0.1:{port}")
-    base = server.base
+    return Server(f"http://127.0.0.1:{port}", process)
+
+
+@contextmanager
+def serving(
+    database_url: str,
+    *,
+    count: int = 1,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> Iterator[list[Server]]:
+    """Starts ``count`` `ixon-api serve` processes at once on free ports; yields when every
+    one answers /healthz (once each), stops them after."""
+    servers = [start(database_url, workers=workers, env=env) for _ in range(count)]
     try:
         deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise AssertionError(f"ixon-api serve exited:\n{output}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
+        waiting = list(servers)
+        while waiting:
+            waiting = [s for s in waiting if not s.answers()]
+            if waiting and time.monotonic() > deadline:
                 raise AssertionError("ixon-api serve did not answer /healthz in time")
-            time.sleep(0.1)
-        yield server
+            time.sleep(0.2)
+        yield servers
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            server.output = process.stdout.read().decode()
-            process.stdout.close()
+        for server in servers:
+            server.stop()
