@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c .ci/constraints.txt
 
-.PHONY: run test lint types unit install install-dev openapi migrate clean bench
+.PHONY: run test lint types unit install install-dev openapi docs migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ test: lint types unit
 
 openapi: install
 	$(BIN)/ixon-api openapi
+
+docs: install
+	$(BIN)/python -m app.observability.docs
 
 bench: install-dev
 	$(BIN)/python -m bench
