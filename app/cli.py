@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -421,6 +422,18 @@ def _usage_error(exc: Exception) -> str | None:
     return f"{message()}{hint}"
 
 
+def _settings_error(exc: Exception) -> str | None:
+    """What is wrong with the IXON_ environment variables, named as the operator sets them."""
+    if not isinstance(exc, ValidationError) or exc.title != "Settings":
+        return None
+    problems = [
+        (f"IXON_{str(e['loc'][0]).upper()}: " if e["loc"] else "")
+        + str(e["msg"]).removeprefix("Value error, ")
+        for e in exc.errors()
+    ]
+    return "invalid settings: " + "; ".join(problems)
+
+
 def main() -> None:
     """Entry point: a usage mistake or an unexpected failure is one line on stderr, never a
     traceback (nor a box)."""
@@ -432,10 +445,10 @@ def main() -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as Typer does
             exc.show()  # type: ignore[attr-defined]
             raise SystemExit(2) from None
-        usage = _usage_error(exc)
+        usage = _usage_error(exc) or _settings_error(exc)
         if usage is not None:
             err.print(f"[red]error:[/red] {usage}", highlight=False, soft_wrap=True)
-            raise SystemExit(getattr(exc, "exit_code", 2)) from None
+            raise SystemExit(getattr(exc, "exit_code", 1)) from None
         first_line = (str(exc).splitlines() or [""])[0]
         err.print(
             f"[red]error:[/red] {type(exc).__name__}: {first_line}", highlight=False, soft_wrap=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -183,3 +184,21 @@ def test_usage_mistakes_are_one_line_from_the_installed_command(tmp_path: Path) 
         assert shown.returncode == 2, shown
         assert shown.stderr.startswith("error: ") and shown.stderr.count("\n") == 1, shown.stderr
         assert "--help" in shown.stderr and "Traceback" not in shown.stderr
+
+
+def test_bad_settings_are_named_in_one_line() -> None:
+    for variables, named in (
+        ({"IXON_SMTP_PORT": "twenty-five"}, "IXON_SMTP_PORT"),
+        ({"IXON_ENVIRONMENT": "production", "IXON_SECRET_KEY": "short"}, "IXON_SECRET_KEY"),
+    ):
+        shown = subprocess.run(
+            [IXON_API, "migrate"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            env=os.environ | variables,
+        )
+        assert shown.returncode == 1, shown
+        assert shown.stderr.startswith("error: invalid settings: "), shown.stderr
+        assert shown.stderr.count("\n") == 1 and named in shown.stderr
