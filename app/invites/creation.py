@@ -1,0 +1,276 @@
+"""Creating invites (`POST /invites`): every item checked first, then the invites, their
+invite-bound memberships and their e-mails written together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.context import AuthContext
+from app.auth.permissions import Permission, effective
+from app.brandings import service as branding_service
+from app.brandings.service import BrandingView
+from app.config import Settings
+from app.core.clock import aware, utcnow
+from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine
+from app.groups.models import Group
+from app.invites.emails import mail_branding, send
+from app.invites.lifecycle import close
+from app.invites.models import EXPIRED, PENDING, Invite
+from app.invites.repository import InviteRepository
+from app.invites.schemas import GroupRole, InviteCreate
+from app.invites.status import status_of
+from app.memberships.models import Membership
+from app.roles.models import Role
+from app.users import service as user_service
+from app.users.models import normalize_email
+
+
+@dataclass(slots=True)
+class Created:
+    invites: list[Invite]
+    memberships: list[Membership]
+
+
+@dataclass(slots=True)
+class _Plan:
+    item: InviteCreate
+    address: str
+    key: str
+    grants: list[tuple[Group, Role, datetime | None]]
+
+
+def _beyond(auth: AuthContext, role: Role) -> list[str]:
+    """The permissions of ``role`` the caller does not hold (none for an administrator)."""
+    if auth.has(Permission.COMPANY_ADMIN):
+        return []
+    return sorted(effective(set(role.permission_ids)) - auth.permissions)
+
+
+def _grant_error(
+    auth: AuthContext,
+    group: Group,
+    role: Role,
+    expires_on: datetime | None,
+    seen: set[tuple[int, int]],
+    now: datetime,
+) -> AppError | None:
+    """What is wrong with inviting into this group and role, if anything."""
+    beyond = _beyond(auth, role)
+    if beyond:
+        return Forbidden(
+            f"You cannot invite into the role '{role.name}': it has permissions you do "
+            f"not hold ({', '.join(beyond)})",
+            "groupRoles",
+        )
+    if (group.id, role.id) in seen:
+        return BadRequest(f"The role '{role.name}' in this group is listed twice", "groupRoles")
+    if expires_on is not None and aware(expires_on) <= now:
+        return BadRequest("groupRoles.expiresOn lies in the past", "groupRoles")
+    return None
+
+
+def _plan_grants(
+    auth: AuthContext,
+    groups: dict[str, Group],
+    roles: dict[str, Role],
+    entries: list[GroupRole],
+    now: datetime,
+) -> list[tuple[Group, Role, datetime | None]]:
+    if not entries:
+        raise BadRequest("Give at least one group and role to invite into", "groupRoles")
+    grants: list[tuple[Group, Role, datetime | None]] = []
+    errors: list[AppError] = []
+    seen: set[tuple[int, int]] = set()
+    for entry in entries:
+        group = groups.get(entry.group.publicId)
+        role = roles.get(entry.role.publicId)
+        if group is None:
+            errors.append(
+                NotFound(f"Group {entry.group.publicId} not found in this company", "groupRoles")
+            )
+        if role is None:
+            errors.append(
+                NotFound(f"Role {entry.role.publicId} not found in this company", "groupRoles")
+            )
+        if group is None or role is None:
+            continue
+        error = _grant_error(auth, group, role, entry.expiresOn, seen, now)
+        if error is not None:
+            errors.append(error)
+        else:
+            seen.add((group.id, role.id))
+            grants.append((group, role, entry.expiresOn))
+    if errors:
+        raise combine(errors)
+    return grants
+
+
+def _check_addresses(items: Sequence[InviteCreate]) -> tuple[list[str | None], list[AppError]]:
+    """Each item's checked address (None where it is wrong), and the errors by listIndex."""
+    errors: list[AppError] = []
+    addresses: list[str | None] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        try:
+            checked = user_service.check_email(item.emailAddress)
+            if normalize_email(checked) in seen:
+                raise BadRequest(
+                    f"{checked} appears more than once in this request", "emailAddress"
+                )
+            seen.add(normalize_email(checked))
+            addresses.append(checked)
+        except AppError as error:
+            errors.append(error.at_index(index))
+            addresses.append(None)
+    return addresses, errors
+
+
+def _address_problems(
+    address: str, members: set[str], pending: dict[str, Invite], now: datetime
+) -> list[AppError]:
+    """A member already, or invited already (an expired invite may be replaced)."""
+    key = normalize_email(address)
+    if key in members:
+        return [Conflict(f"{address} is already a member of this company", "emailAddress")]
+    if key in pending and status_of(pending[key], now) == PENDING:
+        return [
+            Conflict(
+                f"{address} has already been invited to this company",
+                "emailAddress",
+            )
+        ]
+    return []
+
+
+async def _plan(
+    session: AsyncSession, auth: AuthContext, items: Sequence[InviteCreate], now: datetime
+) -> tuple[list[_Plan], dict[str, Invite]]:
+    """Every item checked, all or nothing: the plans, and the open invites of their addresses."""
+    company_id = auth.company_or_raise.id
+    repository = InviteRepository(session)
+    addresses, errors = _check_addresses(items)
+    keys = [normalize_email(a) for a in addresses if a is not None]
+    pending = await repository.pending_for(company_id, keys)
+    members = await repository.member_emails(company_id, keys)
+    groups = await repository.groups(
+        company_id, [gr.group.publicId for item in items for gr in item.groupRoles]
+    )
+    roles = await repository.roles(
+        company_id, [gr.role.publicId for item in items for gr in item.groupRoles]
+    )
+
+    plans: list[_Plan] = []
+    for index, (item, address) in enumerate(zip(items, addresses, strict=True)):
+        try:
+            problems = [] if address is None else _address_problems(address, members, pending, now)
+            try:
+                grants = _plan_grants(auth, groups, roles, item.groupRoles, now)
+            except AppError as error:
+                problems.append(error)
+            if problems:
+                raise combine(problems)
+            if address is not None:
+                plans.append(_Plan(item, address, normalize_email(address), grants))
+        except AppError as error:
+            errors.append(error.at_index(index))
+    if errors:
+        raise combine(errors)
+    return plans, pending
+
+
+async def create_many(
+    session: AsyncSession,
+    auth: AuthContext,
+    settings: Settings,
+    branding_fqdn: str,
+    items: Sequence[InviteCreate],
+) -> Created:
+    """`POST /invites`: all or nothing; every failing item named by listIndex."""
+    company = auth.company_or_raise
+    branding = await branding_service.resolve(session, settings, branding_fqdn)
+    mail_branding(branding, settings)
+    now = utcnow()
+    plans, pending = await _plan(session, auth, items, now)
+
+    # Expired invites of these addresses are closed, so the new ones may be pending.
+    for stale in (pending[p.key] for p in plans if p.key in pending):
+        await close(session, stale, EXPIRED)
+    invites = await _add_invites(session, auth, settings, branding, plans, now)
+    memberships = await _add_memberships(session, auth, invites, plans)
+    accounts = await InviteRepository(session).accounts([p.key for p in plans])
+    for invite in invites:
+        await send(
+            session,
+            settings,
+            invite,
+            company=company,
+            branding=branding,
+            inviter_name=auth.user.name,
+            account=accounts.get(invite.email_normalized),
+        )
+    await session.flush()
+    return Created(invites, memberships)
+
+
+async def _add_invites(
+    session: AsyncSession,
+    auth: AuthContext,
+    settings: Settings,
+    branding: BrandingView,
+    plans: list[_Plan],
+    now: datetime,
+) -> list[Invite]:
+    company = auth.company_or_raise
+    invites = [
+        Invite(
+            company_id=company.id,
+            email_address=plan.address,
+            email_normalized=plan.key,
+            message=(plan.item.message or "").strip() or None,
+            language=plan.item.language or company.default_user_invite_language,
+            inviter_id=auth.user.id,
+            branding=branding.fqdn,
+            status=PENDING,
+            expires_on=now + timedelta(seconds=settings.invite_ttl),
+            sent_count=0,
+        )
+        for plan in plans
+    ]
+    session.add_all(invites)
+    await _flush_new(session)
+    return invites
+
+
+async def _add_memberships(
+    session: AsyncSession, auth: AuthContext, invites: list[Invite], plans: list[_Plan]
+) -> list[Membership]:
+    """The invite-bound memberships (``invite_id`` set, no user until accepted)."""
+    memberships = [
+        Membership(
+            company_id=auth.company_or_raise.id,
+            invite_id=invite.id,
+            group_id=group.id,
+            role_id=role.id,
+            expires_on=expires_on,
+        )
+        for invite, plan in zip(invites, plans, strict=True)
+        for group, role, expires_on in plan.grants
+    ]
+    session.add_all(memberships)
+    await _flush_new(session)
+    return memberships
+
+
+async def _flush_new(session: AsyncSession) -> None:
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict(
+            "One of these addresses was invited to this company at the same time; try again",
+            "emailAddress",
+        ) from None

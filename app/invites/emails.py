@@ -1,0 +1,105 @@
+"""The invite e-mail: a new link for the invite and the message carrying it, in the outbox."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.action_tokens import service as links
+from app.brandings.service import BrandingView
+from app.companies.models import Company
+from app.config import Settings
+from app.core.clock import utcnow
+from app.core.errors import BadRequest
+from app.invites.models import Invite
+from app.mail import outbox
+from app.mail.branding import MailBranding
+from app.mail.message import MailMessage
+from app.mail.renderer import render
+from app.users.models import User
+
+
+def reference(invite: Invite) -> str:
+    """The outbox reference of an invite's e-mails."""
+    return f"invite:{invite.public_id}"
+
+
+def mail_branding(view: BrandingView, settings: Settings) -> MailBranding:
+    """The branding's mail settings; a misconfigured branding is the caller's 400."""
+    try:
+        return view.mail(settings)
+    except ValueError:
+        raise BadRequest(
+            f"The branding of {view.fqdn} is not configured correctly; ask the operator to fix it",
+            "Api-Branding",
+        ) from None
+
+
+async def send(
+    session: AsyncSession,
+    settings: Settings,
+    invite: Invite,
+    *,
+    company: Company,
+    branding: BrandingView,
+    inviter_name: str,
+    account: User | None,
+) -> None:
+    """A new link (earlier ones stop working) and the e-mail carrying it, in the outbox."""
+    sender = mail_branding(branding, settings)
+    secret = await links.issue(session, links.INVITE, invite.public_id, invite.expires_on)
+    kind = "invite_existing_account" if account is not None else "invite_new_account"
+    message = _message(
+        kind,
+        invite,
+        sender,
+        settings=settings,
+        branding=branding,
+        secret=secret,
+        company=company,
+        inviter_name=inviter_name,
+        account=account,
+    )
+    await outbox.enqueue(session, message, kind=kind, reference=reference(invite))
+    invite.sent_count = (invite.sent_count or 0) + 1
+    invite.last_sent_on = utcnow()
+    invite.branding = branding.fqdn
+
+
+def _message(
+    kind: str,
+    invite: Invite,
+    sender: MailBranding,
+    *,
+    settings: Settings,
+    branding: BrandingView,
+    secret: str,
+    company: Company,
+    inviter_name: str,
+    account: User | None,
+) -> MailMessage:
+    """The rendered e-mail; a branding whose templates cannot make it is the caller's 400."""
+    try:
+        rendered = render(
+            kind,
+            sender,
+            inviter_name=inviter_name,
+            company_name=company.name,
+            link=f"{branding.portal_url(settings)}/portal/invites/{secret}",
+            expires_on=invite.expires_on,
+            message=invite.message,
+            name=account.name if account is not None else None,
+        )
+        return MailMessage(
+            to=invite.email_address,
+            subject=rendered.subject,
+            html=rendered.html,
+            text=rendered.text,
+            sender_address=sender.sender_address,
+            sender_name=sender.sender_name,
+        )
+    except ValueError:
+        raise BadRequest(
+            f"The invitation e-mail for {invite.email_address} could not be made with the "
+            f"branding of {branding.fqdn}",
+            "Api-Branding",
+        ) from None

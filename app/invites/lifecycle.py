@@ -1,0 +1,64 @@
+"""How an invite ends: accepted (its memberships move to the user), declined, revoked or
+closed as expired. Each ends the invite once; its links stop working."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.action_tokens import service as links
+from app.core.clock import aware, utcnow
+from app.invites.models import ACCEPTED, DECLINED, Invite
+from app.invites.repository import InviteRepository
+from app.invites.status import finished_error
+from app.users.models import User
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    """The later of two membership expiries; None (permanent) is the latest."""
+    if a is None or b is None:
+        return None
+    return max(aware(a), aware(b))
+
+
+async def accept(session: AsyncSession, invite: Invite, user: User) -> None:
+    """The user takes the invite: its memberships become theirs, its links stop working."""
+    repository = InviteRepository(session)
+    if not await repository.finish(invite.id, ACCEPTED, unexpired=True, accepted_by_id=user.id):
+        await session.refresh(invite)
+        raise finished_error(invite)
+    invite.status, invite.accepted_by_id, invite.finished_on = ACCEPTED, user.id, utcnow()
+    bound = (await repository.memberships([invite.id])).get(invite.id, [])
+    held = {
+        (m.group_id, m.role_id): m
+        for m in await repository.user_memberships(invite.company_id, user.id)
+    }
+    merged: list[int] = []
+    for membership in bound:
+        mine = held.get((membership.group_id, membership.role_id))
+        if mine is not None:
+            mine.expires_on = _later(mine.expires_on, membership.expires_on)
+            merged.append(membership.id)
+        else:
+            membership.invite_id, membership.user_id = None, user.id
+    await repository.delete_memberships(ids=merged)
+    await session.flush()
+    await links.revoke(session, links.INVITE, invite.public_id)
+
+
+async def close(session: AsyncSession, invite: Invite, status: str) -> None:
+    """Declined or revoked: the pending memberships go, the links stop working."""
+    repository = InviteRepository(session)
+    if not await repository.finish(invite.id, status, unexpired=False):
+        await session.refresh(invite)
+        raise finished_error(invite)
+    invite.status, invite.finished_on = status, utcnow()
+    await repository.delete_memberships(invite_ids=[invite.id])
+    await links.revoke(session, links.INVITE, invite.public_id)
+    await session.flush()
+
+
+async def decline(session: AsyncSession, invite: Invite) -> None:
+    """The invitee says no: the invite is closed as declined."""
+    await close(session, invite, DECLINED)

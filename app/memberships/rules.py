@@ -1,0 +1,111 @@
+"""The rules every membership change follows: the last administrator, the permission ceiling
+of a caller without COMPANY_ADMIN, and one membership per holder, group and role."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.context import AuthContext
+from app.auth.permissions import Permission, effective
+from app.companies.models import Company
+from app.core.errors import AppError, Conflict, ErrorItem, Forbidden, combine
+from app.memberships.models import Membership
+from app.memberships.repository import Key, MembershipRepository
+from app.roles.models import Role
+
+# --- the last administrator ---------------------------------------------------------------
+
+
+async def has_admin(session: AsyncSession, company_id: int) -> bool:
+    """Whether a person holds COMPANY_ADMIN in the company through a live membership."""
+    return await MembershipRepository(session).has_live_admin(company_id)
+
+
+async def with_admin(session: AsyncSession, companies: Sequence[Company]) -> set[int]:
+    """The ids of those companies that have an administrator now: the rule forbids losing the
+    last one, and must not trap anyone in a company that has none left already (its only
+    administrator's membership expired)."""
+    return {c.id for c in companies if await has_admin(session, c.id)}
+
+
+async def assert_admin_remains(session: AsyncSession, company_id: int) -> None:
+    """After a change (flushed), the company must still have a person holding COMPANY_ADMIN
+    through a live membership; otherwise the change is refused (and rolled back)."""
+    if not await has_admin(session, company_id):
+        raise Conflict(
+            "This change would leave the company without an administrator: give another user "
+            "the COMPANY_ADMIN permission first"
+        )
+
+
+# --- the permission ceiling ---------------------------------------------------------------
+
+
+def _beyond(auth: AuthContext, role: Role | None) -> list[str]:
+    """The permissions of ``role`` the caller does not hold (none for an administrator)."""
+    if role is None or auth.has(Permission.COMPANY_ADMIN):
+        return []
+    return sorted(effective(set(role.permission_ids)) - auth.permissions)
+
+
+def assert_may_grant(auth: AuthContext, role: Role | None) -> None:
+    """403 when the role has permissions the caller does not hold."""
+    beyond = _beyond(auth, role)
+    if beyond:
+        assert role is not None
+        raise Forbidden(
+            f"You cannot grant the role '{role.name}': it has permissions you do not hold "
+            f"({', '.join(beyond)})",
+            "role",
+        )
+
+
+def assert_may_change(auth: AuthContext, membership: Membership, what: str) -> None:
+    """403 when the membership's role has permissions the caller does not hold."""
+    beyond = _beyond(auth, membership.role)
+    if beyond:
+        assert membership.role is not None
+        raise Forbidden(
+            f"You cannot {what}: membership {membership.public_id} holds the role "
+            f"'{membership.role.name}', with permissions you do not hold ({', '.join(beyond)})",
+            "publicId",
+        )
+
+
+# --- one membership per holder, group and role ---------------------------------------------
+
+
+def membership_key(membership: Membership) -> Key:
+    """What must be unique: holder (user or invite), group and role."""
+    return (membership.user_id, membership.invite_id, membership.group_id, membership.role_id)
+
+
+def duplicate(in_request: bool) -> Conflict:
+    """The clear message for a second membership with the same key."""
+    if in_request:
+        return Conflict("This request gives the same holder this group and role twice")
+    return Conflict("The user (or invite) holds this role in this group already")
+
+
+async def flush(session: AsyncSession) -> None:
+    """Flush; a race past the checks meets the unique constraint and is a 409."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict(
+            "A membership with this user, group and role was made at the same time; try again"
+        ) from None
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+def bulk_error(errors: list[AppError], *, bulk: bool) -> AppError:
+    """The errors of a request as one; a path-id request (not bulk) names no list index."""
+    error = combine(errors)
+    if not bulk:
+        error.items = [ErrorItem(i.message, i.property_name, None) for i in error.items]
+    return error
