@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import Field, StrictBool
 
-from app.core.schemas import Password, WireModel
+from app.core.schemas import OutModel, Password, WireModel
 
 
 class AccessRecoverCreate(WireModel):
@@ -22,5 +22,5 @@ class AccessRecoverFinish(WireModel):
     )
 
 
-class MyAccessRecoverOut(BaseModel):
+class MyAccessRecoverOut(OutModel):
     emailAddress: str

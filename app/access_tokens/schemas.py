@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.core.schemas import WireModel
+from app.core.schemas import OutModel, WireModel
 from app.users.schemas import MyUserOut
 
 
@@ -30,13 +30,13 @@ class AccessTokenCreate(WireModel):
     scope: Scope | None = None
 
 
-class CreatedOut(BaseModel):
+class CreatedOut(OutModel):
     ip: str | None = None
     on: str
     userAgent: str | None = None
 
 
-class AccessTokenOut(BaseModel):
+class AccessTokenOut(OutModel):
     publicId: str
     expiresOn: str | None = None
     created: CreatedOut | None = None

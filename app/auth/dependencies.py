@@ -78,9 +78,13 @@ async def _authenticate(
     if secret is None:
         await application_service.get_enabled(session, application_id)
         raise Unauthorized("Send Authorization: Bearer <token>", "Authorization")
-    return await auth_service.authenticate(
+    auth = await auth_service.authenticate(
         session, secret, application_id, company_id, rel=_rel(request), method=request.method
     )
+    # Plain ids for the request log (the ORM objects may be expired after a rollback).
+    company = auth.company.public_id if auth.company is not None else None
+    request.state.caller = (auth.user.public_id, company)
+    return auth
 
 
 async def authenticate(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from app.core.schemas import OutModel
 
 
-class ThemeOut(BaseModel):
+class ThemeOut(OutModel):
     primaryColor: str
     primaryTextColor: str
     accentColor: str | None = None
@@ -24,7 +24,7 @@ class ThemeOut(BaseModel):
     logoOnHeaderColorSpec: str | None = None
 
 
-class BrandingOut(BaseModel):
+class BrandingOut(OutModel):
     publicId: str
     name: str | None = None
     fqdn: str | None = None

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from app.core.schemas import Ref, WireModel
+from app.core.schemas import OutModel, Ref, WireModel
 
 Policy = Literal["sector", "company", "disabled"]
 
 
-class CompanyOut(BaseModel):
+class CompanyOut(OutModel):
     publicId: str
     name: str
     custom: dict[str, Any] = {}

@@ -20,6 +20,17 @@ class WireModel(BaseModel):
 Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=1024)]
 
 
+def _nothing_required(schema: dict[str, Any]) -> None:
+    schema.pop("required", None)
+
+
+class OutModel(BaseModel):
+    """A resource as answers show it. `fields=` decides which fields an answer carries, so the
+    published schema requires none of them: SDKs generated from it then read any selection."""
+
+    model_config = ConfigDict(json_schema_extra=_nothing_required)
+
+
 class Ref(BaseModel):
     """A reference to another object, as IXON writes them: ``{"publicId": "..."}``."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from app.core.schemas import WireModel
+from app.core.schemas import OutModel, WireModel
 
 
 class EmailAddressChangeCreate(WireModel):
@@ -15,7 +15,7 @@ class EmailAddressChangeCreate(WireModel):
     newEmailAddress: str = Field(max_length=254)
 
 
-class ChangeUserOut(BaseModel):
+class ChangeUserOut(OutModel):
     publicId: str
     name: str
     emailAddress: str | None = None
@@ -25,7 +25,7 @@ class ChangeUserOut(BaseModel):
     timeZone: str | None = None
 
 
-class EmailAddressChangeOut(BaseModel):
+class EmailAddressChangeOut(OutModel):
     publicId: str
     oldEmailAddress: str
     newEmailAddress: str

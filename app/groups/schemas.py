@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.core.schemas import Ref, WireModel
+from app.core.schemas import OutModel, Ref, WireModel
 from app.roles.schemas import RoleOut
 
 COLOR = r"^#?[a-fA-F0-9]{6}$"
@@ -21,7 +21,7 @@ def _not_null(value: Any) -> Any:
     return value
 
 
-class GroupTypeOut(BaseModel):
+class GroupTypeOut(OutModel):
     publicId: str
     name: str
     description: str | None = None
@@ -30,13 +30,13 @@ class GroupTypeOut(BaseModel):
     custom: dict[str, Any] = {}
 
 
-class GroupParentOut(BaseModel):
+class GroupParentOut(OutModel):
     publicId: str
     name: str
     type: GroupTypeOut | None = None
 
 
-class GroupOut(BaseModel):
+class GroupOut(OutModel):
     publicId: str
     name: str
     type: GroupTypeOut | None = None
@@ -48,7 +48,7 @@ class GroupOut(BaseModel):
     isCompanyGroup: bool = False
 
 
-class GroupRoleOut(BaseModel):
+class GroupRoleOut(OutModel):
     group: GroupOut | None = None
     roles: list[RoleOut] = []
 

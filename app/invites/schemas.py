@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from app.core.clock import aware
-from app.core.schemas import Password, PublicIdOut, Ref, WireModel
+from app.core.schemas import OutModel, Password, PublicIdOut, Ref, WireModel
 from app.memberships.schemas import MembershipOut
 
 WireDateTime = Annotated[datetime, AfterValidator(aware)]
@@ -73,7 +73,7 @@ class InviteResponseOut(BaseModel):
     userMemberships: list[PublicIdOut]
 
 
-class InviteOut(BaseModel):
+class InviteOut(OutModel):
     """An invite as its company sees it; ``status`` and ``deliveryState`` are ours."""
 
     publicId: str
@@ -86,7 +86,7 @@ class InviteOut(BaseModel):
     )
 
 
-class InviteCompanyOut(BaseModel):
+class InviteCompanyOut(OutModel):
     publicId: str
     name: str
     custom: dict[str, Any] = {}
@@ -95,7 +95,7 @@ class InviteCompanyOut(BaseModel):
     customPrivacyStatement: str = "disabled"
 
 
-class InviteUserOut(BaseModel):
+class InviteUserOut(OutModel):
     publicId: str
     name: str
     emailAddress: str
@@ -105,7 +105,7 @@ class InviteUserOut(BaseModel):
     timeZone: str | None = None
 
 
-class MyInviteOut(BaseModel):
+class MyInviteOut(OutModel):
     """`GET /invites/me`: the invite the link names; ``user`` only when the address has an
     account (the link proves the address, so its holder may know)."""
 
@@ -119,7 +119,7 @@ class MyInviteOut(BaseModel):
     status: Status
 
 
-class MyUserInviteOut(BaseModel):
+class MyUserInviteOut(OutModel):
     """`GET /users/me/invites`: an invite addressed to the caller."""
 
     publicId: str

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, Field
 
 from app.core.clock import aware
-from app.core.schemas import Ref, WireModel
+from app.core.schemas import OutModel, Ref, WireModel
 
 # RFC 3339; a time without an offset is read as UTC, like every time this service stores.
 WireDateTime = Annotated[datetime, AfterValidator(aware)]
 
 
-class MembershipOut(BaseModel):
+class MembershipOut(OutModel):
     publicId: str
     user: Ref | None = None
     invite: Ref | None = None

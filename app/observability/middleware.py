@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,10 +45,8 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 def _caller(scope: Scope) -> tuple[str | None, str | None]:
     """The authenticated user and company, when the auth layer left them in the request state
-    (`request.state.auth`); else the company the request names in `Api-Company`."""
-    auth: Any = scope.get("state", {}).get("auth")
-    user = getattr(getattr(auth, "user", None), "public_id", None)
-    company = getattr(getattr(auth, "company", None), "public_id", None)
+    (`request.state.caller`); else the company the request names in `Api-Company`."""
+    user, company = scope.get("state", {}).get("caller") or (None, None)
     return user, company or _header(scope, b"api-company")
 
 

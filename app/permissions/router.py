@@ -6,18 +6,18 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
 from app.auth.permissions import DESCRIPTIONS, Permission
 from app.core import envelope
 from app.core.envelope import ListEnvelope
 from app.core.errors import BadRequest
 from app.core.querying import DEFAULT_FIELDS, ListQuery, check_fields, project, shape_of
+from app.core.schemas import OutModel
 
 router = APIRouter()
 
 
-class PermissionOut(BaseModel):
+class PermissionOut(OutModel):
     publicId: str
     description: str
     custom: dict[str, Any] = {}

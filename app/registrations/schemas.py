@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from app.core.schemas import Password, Ref, WireModel
+from app.core.schemas import OutModel, Password, Ref, WireModel
 
 
 class RegistrationCreate(WireModel):
@@ -21,7 +21,7 @@ class RegistrationCreate(WireModel):
     termsOfUsePolicy: Ref | None = None
 
 
-class MyRegistrationOut(BaseModel):
+class MyRegistrationOut(OutModel):
     publicId: str = Field(description="The id the company will get (company format).")
     companyName: str
     name: str

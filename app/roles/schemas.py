@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.core.schemas import PublicIdItem, Ref, WireModel
+from app.core.schemas import OutModel, PublicIdItem, Ref, WireModel
 
 
 def _not_null(value: Any) -> Any:
@@ -16,17 +16,17 @@ def _not_null(value: Any) -> Any:
     return value
 
 
-class RolePermissionOut(BaseModel):
+class RolePermissionOut(OutModel):
     publicId: str
     custom: dict[str, Any] = {}
 
 
-class AudienceOut(BaseModel):
+class AudienceOut(OutModel):
     publicId: str
     name: str | None = None
 
 
-class RoleOut(BaseModel):
+class RoleOut(OutModel):
     publicId: str
     name: str
     description: str | None = None

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from app.core.schemas import Password, WireModel
+from app.core.schemas import OutModel, Password, WireModel
 from app.memberships.schemas import MembershipOut
 
 
@@ -15,13 +15,13 @@ class RegisteredBy(BaseModel):
     name: str
 
 
-class ApiApplicationOut(BaseModel):
+class ApiApplicationOut(OutModel):
     publicId: str
     name: str
     custom: dict[str, Any] = {}
 
 
-class OtpAuthOut(BaseModel):
+class OtpAuthOut(OutModel):
     required: bool = False
     deviceName: str | None = None
     registeredOn: str | None = None
@@ -29,7 +29,7 @@ class OtpAuthOut(BaseModel):
     type: Literal["app", "sms"] | None = None
 
 
-class UserOut(BaseModel):
+class UserOut(OutModel):
     """A user as the company sees it (`GET /users`)."""
 
     publicId: str
@@ -46,7 +46,7 @@ class UserOut(BaseModel):
     otpauthRequired: bool = False
 
 
-class MyUserOut(BaseModel):
+class MyUserOut(OutModel):
     """The caller's own account (`GET /users/me`)."""
 
     publicId: str

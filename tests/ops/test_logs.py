@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -35,6 +34,7 @@ async def test_one_line_per_request_with_its_id_route_and_status(
     assert fields["route"] == "/roles/{publicId}" and fields["status"] == 404
     assert fields["method"] == "GET" and fields["duration_ms"] >= 0
     assert fields["company"] == api.world.a.id
+    assert fields["user"] == api.world.a.admin.id  # named by the auth layer
     assert fields["application"] == api.world.application_id
     line = json.loads(logs.JsonFormatter().format(record))
     assert line["request_id"] == "trace-12345678" and line["level"] == "info"
@@ -101,10 +101,7 @@ async def test_the_caller_is_logged_when_the_auth_layer_names_it(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async def endpoint(scope: Scope, receive: Receive, send: Send) -> None:
-        scope.setdefault("state", {})["auth"] = SimpleNamespace(
-            user=SimpleNamespace(public_id="user12345678"),
-            company=SimpleNamespace(public_id="1234-5678-9012-3456-7890"),
-        )
+        scope.setdefault("state", {})["caller"] = ("user12345678", "1234-5678-9012-3456-7890")
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
