@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import Auth, CompanyAuth, permission
@@ -17,7 +17,7 @@ from app.companies.schemas import (
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import ListQuery, SingleQuery
-from app.core.schemas import Bulk, PublicIdOut, PublicIdPath, sent_single
+from app.core.schemas import Bulk, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
 
 router = APIRouter()
@@ -37,10 +37,10 @@ async def list_companies(session: SessionDep, auth: Auth, params: ListQuery) -> 
     response_model=Envelope[list[PublicIdOut]],
 )
 async def create_companies(
-    request: Request, session: SessionDep, auth: Auth, body: Bulk[CompanyCreate]
+    session: SessionDep, auth: Auth, body: Bulk[CompanyCreate]
 ) -> JSONResponse:
     companies = await company_service.create_many(session, auth, body)
-    return envelope.created_ids(TYPE, [c.public_id for c in companies], await sent_single(request))
+    return envelope.created_ids(TYPE, [c.public_id for c in companies])
 
 
 @router.delete("/companies", tags=["CompanyList"], response_model=Envelope[None])

@@ -109,10 +109,10 @@ def present_page(
     return listing(type_, [project(presenter(r), fields, DEFAULT_FIELDS) for r in rows], more_after)
 
 
-def created_ids(type_: str, public_ids: Sequence[str], single: bool = False) -> JSONResponse:
+def created_ids(type_: str, public_ids: Sequence[str]) -> JSONResponse:
     """A bulk POST's answer: ``[{publicId}]`` in request order.
 
     Always an array, also when one object was sent: IXON's schema declares an array, and SDKs
-    generated from it cannot read anything else. (``single`` is accepted and ignored.)
+    generated from it cannot read anything else.
     """
     return created(type_, [{"publicId": p} for p in public_ids])

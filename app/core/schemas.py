@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Path, Request
+from fastapi import Path
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
@@ -58,8 +58,3 @@ Bulk = Annotated[list[T], BeforeValidator(_as_list), Field(min_length=1, max_len
 
 
 PublicIdPath = Annotated[str, Path(alias="publicId", description="The object's publicId.")]
-
-
-async def sent_single(request: Request) -> bool:
-    """Whether a collection body was one object rather than a list: the answer mirrors it."""
-    return (await request.body()).lstrip()[:1] == b"{"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import CompanyAuth, permission
@@ -8,7 +8,7 @@ from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import ListFieldsQuery, ListQuery, SingleQuery
-from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath, sent_single
+from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
 from app.groups import presenters
 from app.groups import service as group_service
@@ -45,10 +45,10 @@ async def list_groups(session: SessionDep, auth: CompanyAuth, params: ListQuery)
     **permission(Permission.MANAGE_GROUPS),
 )
 async def create_groups(
-    request: Request, session: SessionDep, auth: CompanyAuth, body: Bulk[GroupCreate]
+    session: SessionDep, auth: CompanyAuth, body: Bulk[GroupCreate]
 ) -> JSONResponse:
     groups = await group_service.create_groups(session, auth, body)
-    return envelope.created_ids(GROUP, [g.public_id for g in groups], await sent_single(request))
+    return envelope.created_ids(GROUP, [g.public_id for g in groups])
 
 
 @router.patch(
@@ -148,11 +148,11 @@ async def list_group_types(
     **permission(Permission.MANAGE_GROUPS),
 )
 async def create_group_types(
-    request: Request, session: SessionDep, auth: CompanyAuth, body: Bulk[GroupTypeCreate]
+    session: SessionDep, auth: CompanyAuth, body: Bulk[GroupTypeCreate]
 ) -> JSONResponse:
     created = await group_service.create_group_types(session, auth, body)
     ids = [t.public_id for t in created]
-    return envelope.created_ids(GROUP_TYPE, ids, await sent_single(request))
+    return envelope.created_ids(GROUP_TYPE, ids)
 
 
 @router.patch(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import CompanyAuth, permission
@@ -8,7 +8,7 @@ from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import ListQuery, SingleQuery
-from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath, sent_single
+from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
 from app.memberships import presenters
 from app.memberships import service as membership_service
@@ -47,10 +47,10 @@ async def list_memberships(
     **permission(Permission.MANAGE_USERS),
 )
 async def create_memberships(
-    request: Request, session: SessionDep, auth: CompanyAuth, body: Bulk[MembershipCreate]
+    session: SessionDep, auth: CompanyAuth, body: Bulk[MembershipCreate]
 ) -> JSONResponse:
     created = await membership_service.create_many(session, auth, body)
-    return envelope.created_ids(TYPE, [m.public_id for m in created], await sent_single(request))
+    return envelope.created_ids(TYPE, [m.public_id for m in created])
 
 
 @router.patch(

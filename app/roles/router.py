@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import CompanyAuth, permission
@@ -10,7 +10,7 @@ from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import FieldsOnly, ListFieldsQuery
-from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath, sent_single
+from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
 from app.roles import presenters
 from app.roles import service as role_service
@@ -40,10 +40,10 @@ async def list_roles(
     **permission(Permission.MANAGE_ROLES),
 )
 async def create_roles(
-    request: Request, session: SessionDep, auth: CompanyAuth, body: Bulk[RoleCreate]
+    session: SessionDep, auth: CompanyAuth, body: Bulk[RoleCreate]
 ) -> JSONResponse:
     roles = await role_service.create_roles(session, auth, body)
-    return envelope.created_ids(TYPE, [r.public_id for r in roles], await sent_single(request))
+    return envelope.created_ids(TYPE, [r.public_id for r in roles])
 
 
 @router.patch(
