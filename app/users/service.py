@@ -240,5 +240,3 @@ async def remove_from_company(
     await membership_service.remove_users(session, auth, people, bulk=bulk)
     await delete_accounts(session, accounts)
 
-
-__all__ = ["normalize_email"]
