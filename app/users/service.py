@@ -239,4 +239,3 @@ async def remove_from_company(
         await membership_service.assert_may_remove(session, auth, accounts, bulk=bulk)
     await membership_service.remove_users(session, auth, people, bulk=bulk)
     await delete_accounts(session, accounts)
-
