@@ -112,6 +112,7 @@ async def finish_my_access_recover(
     branding: Branding,
     secret: LinkSecret,
     body: AccessRecoverFinish,
+    limiter: Annotated[LoginLimiter, Depends(_limiter)],
 ) -> JSONResponse:
-    await recover_service.finish_mine(session, settings, secret, body, branding)
+    await recover_service.finish_mine(session, settings, limiter, secret, body, branding)
     return envelope.created("AccessRecoverFinish", None)

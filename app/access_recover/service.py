@@ -127,12 +127,14 @@ async def cancel_mine(session: AsyncSession, secret: str | None) -> None:
 async def finish_mine(
     session: AsyncSession,
     settings: Settings,
+    limiter: LoginLimiter,
     secret: str | None,
     body: AccessRecoverFinish,
     branding_fqdn: str | None,
 ) -> User:
     """`POST /access-recover/me/finish`: sets the password, uses the link up, revokes every
-    access token when asked, and sends the `password_changed` notice."""
+    access token when asked, sends the `password_changed` notice, and lifts the account's
+    failed-log-in block (someone locked out must be able to log in with the new password)."""
     branding = await branding_service.resolve(session, settings, branding_fqdn)
     token, user = await _open(session, secret)
     user_service.check_password(body.newPassword, "newPassword")
@@ -142,6 +144,8 @@ async def finish_mine(
         await token_service.revoke_all_of(session, user)
     await session.flush()
     await _notify_changed(session, settings, user, branding)
+    if user.email_normalized is not None:
+        await limiter.succeeded(user.email_normalized)
     return user
 
 

@@ -273,7 +273,12 @@ async def finish_access_recover(request: Request, session: SessionDep, secret: s
     body = AccessRecoverFinish(newPassword=form["new_password"], deleteAccessTokens=sign_out)
     try:
         await recover_service.finish_mine(
-            session, settings_of(request), secret, body, branding.fqdn
+            session,
+            settings_of(request),
+            request.app.state.login_limiter,
+            secret,
+            body,
+            branding.fqdn,
         )
     except AppError as error:
         await session.rollback()

@@ -230,3 +230,25 @@ async def test_notify_password_changed_queues_the_notice(
     notices = await mails(session, kind="password_changed")
     assert [n.recipient for n in notices] == [person.email] * 2
     assert "Changer" in notices[0].text
+
+
+async def test_a_reset_lifts_the_failed_log_in_block(
+    api: Api, client: httpx.AsyncClient, world: World, session: AsyncSession
+) -> None:
+    person = await world.person("Locked Out")
+    for _ in range(10):  # the per-account budget (IXON_LOGIN_LIMIT_PER_ACCOUNT)
+        assert not await can_log_in(api, person.email, "a wrong guess")
+    blocked = await api.post(
+        "/access-tokens",
+        token=None,
+        company=None,
+        json={"expiresIn": 600},
+        headers={"Authorization": basic(person.email, PASSWORD)},
+    )
+    assert blocked.status_code == 429
+    secret = await link_for(api, session, person)
+    done = await finish(
+        client, world, secret, {"newPassword": NEW_PASSWORD, "deleteAccessTokens": False}
+    )
+    assert done.status_code == 201
+    assert await can_log_in(api, person.email, NEW_PASSWORD)
