@@ -17,28 +17,16 @@ from app.access_recover import service as recover_service
 from app.access_recover.schemas import AccessRecoverCreate, AccessRecoverFinish, MyAccessRecoverOut
 from app.auth import headers
 from app.auth.dependencies import ApplicationDep, bearer_secret
-from app.auth.ratelimit import LoginLimiter
-from app.config import Settings
 from app.core import envelope
 from app.core.envelope import Envelope
 from app.core.querying import FieldsOnly
 from app.db.session import SessionDep
+from app.state import LimiterDep, SettingsDep
 
 router = APIRouter()
 TYPE = "AccessRecover"
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _limiter(request: Request) -> LoginLimiter:
-    limiter: LoginLimiter = request.app.state.login_limiter
-    return limiter
-
-
-SettingsDep = Annotated[Settings, Depends(_settings)]
 Branding = Annotated[str, Depends(headers.branding_required)]
 LinkSecret = Annotated[str | None, Depends(bearer_secret)]
 
@@ -54,14 +42,13 @@ async def request_access_recover(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    limiter: LimiterDep,
     _application: ApplicationDep,
     branding: Branding,
     body: AccessRecoverCreate,
 ) -> JSONResponse:
     client = request.client.host if request.client else None
-    await recover_service.request_reset(
-        session, settings, _limiter(request), branding, body, client
-    )
+    await recover_service.request_reset(session, settings, limiter, branding, body, client)
     return envelope.created(TYPE, None)
 
 
@@ -112,7 +99,7 @@ async def finish_my_access_recover(
     branding: Branding,
     secret: LinkSecret,
     body: AccessRecoverFinish,
-    limiter: Annotated[LoginLimiter, Depends(_limiter)],
+    limiter: LimiterDep,
 ) -> JSONResponse:
     await recover_service.finish_mine(session, settings, limiter, secret, body, branding)
     return envelope.created("AccessRecoverFinish", None)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import ApplicationDep
 from app.brandings import service as branding_service
 from app.brandings.schemas import BrandingOut
-from app.config import Settings
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import (
@@ -21,23 +20,19 @@ from app.core.querying import (
 )
 from app.core.schemas import PublicIdPath
 from app.db.session import SessionDep
+from app.state import SettingsDep
 
 router = APIRouter()
 TYPE = "Branding"
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 @router.get("/brandings", tags=["BrandingList"], response_model=ListEnvelope[BrandingOut])
 async def list_brandings(
-    request: Request, session: SessionDep, _app: ApplicationDep, params: ListQuery
+    session: SessionDep, settings: SettingsDep, _app: ApplicationDep, params: ListQuery
 ) -> JSONResponse:
     if params.fields is not None:
         check_fields(params.fields, shape_of(BrandingOut))
-    items, more = await branding_service.list_brandings(session, _settings(request), params)
+    items, more = await branding_service.list_brandings(session, settings, params)
     return envelope.listing(TYPE, [project(i, params.fields, DEFAULT_FIELDS) for i in items], more)
 
 
@@ -45,11 +40,11 @@ async def list_brandings(
     "/companies/{publicId}/branding", tags=["CompanyBranding"], response_model=Envelope[BrandingOut]
 )
 async def get_company_branding(
-    request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     _app: ApplicationDep,
     public_id: PublicIdPath,
     params: SingleQuery,
 ) -> JSONResponse:
-    data = await branding_service.company_branding(session, _settings(request), public_id, params)
+    data = await branding_service.company_branding(session, settings, public_id, params)
     return envelope.present_one(TYPE, data, dict, BrandingOut, params.fields)

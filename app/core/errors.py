@@ -93,3 +93,11 @@ def combine(errors: list[AppError]) -> AppError:
     first = max(errors, key=lambda e: e.status_code)
     combined = type(first)("", items=[item for e in errors for item in e.items])
     return combined
+
+
+def bulk_error(errors: list[AppError], *, bulk: bool) -> AppError:
+    """The errors of a request as one; a path-id request (not bulk) names no list index."""
+    error = combine(errors)
+    if not bulk:
+        error.items = [ErrorItem(i.message, i.property_name, None) for i in error.items]
+    return error

@@ -6,12 +6,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from app.auth import headers
 from app.auth.dependencies import ApplicationDep, Auth, bearer_secret
-from app.config import Settings
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import FieldsOnly, ListQuery, SingleQuery
@@ -20,18 +19,13 @@ from app.db.session import SessionDep
 from app.email_changes import presenters
 from app.email_changes import service as change_service
 from app.email_changes.schemas import EmailAddressChangeCreate, EmailAddressChangeOut
+from app.state import SettingsDep
 
 router = APIRouter()
 TYPE = "UserEmailAddressChange"
 LINK_TYPE = "EmailAddressChange"
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-SettingsDep = Annotated[Settings, Depends(_settings)]
 LinkSecret = Annotated[str | None, Depends(bearer_secret)]
 
 

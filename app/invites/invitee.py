@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
-from app.core.errors import AppError, Conflict, not_found
+from app.core.errors import AppError, Conflict, bulk_error, not_found
 from app.core.querying import ListParams, selects
 from app.invites.lifecycle import accept, decline
-from app.invites.management import bulk_error
 from app.invites.models import PENDING, Invite
 from app.invites.queries import InviteView, default_status, filters, views
 from app.invites.repository import InviteRepository

@@ -11,20 +11,18 @@ from app.auth.context import AuthContext
 from app.brandings import service as branding_service
 from app.config import Settings
 from app.core.clock import utcnow
-from app.core.errors import AppError, BadRequest, Conflict, ErrorItem, combine, not_found
+from app.core.errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    bulk_error,
+    not_found,
+)
 from app.invites.emails import mail_branding, send
 from app.invites.lifecycle import close
 from app.invites.models import PENDING, REVOKED, Invite
 from app.invites.repository import InviteRepository
 from app.invites.status import status_of
-
-
-def bulk_error(errors: list[AppError], *, bulk: bool) -> AppError:
-    """The errors of a request as one; a path-id request (not bulk) names no list index."""
-    error = combine(errors)
-    if not bulk:
-        error.items = [ErrorItem(i.message, i.property_name, None) for i in error.items]
-    return error
 
 
 async def _company_invites(

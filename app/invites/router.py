@@ -15,7 +15,6 @@ from fastapi.security import HTTPBearer
 from app.auth import headers
 from app.auth.dependencies import ApplicationDep, Auth, CompanyAuth, bearer_secret, permission
 from app.auth.permissions import Permission
-from app.config import Settings
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import FieldsOnly, ListQuery, SingleQuery
@@ -33,6 +32,7 @@ from app.invites.schemas import (
     MyInviteOut,
     MyUserInviteOut,
 )
+from app.state import SettingsDep
 
 router = APIRouter()
 TYPE = "Invite"
@@ -44,11 +44,6 @@ link_scheme = HTTPBearer(
 )
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 async def _link_secret(
     request: Request,
     _application: ApplicationDep,
@@ -57,7 +52,6 @@ async def _link_secret(
     return bearer_secret(request)
 
 
-SettingsDep = Annotated[Settings, Depends(_settings)]
 LinkSecret = Annotated[str | None, Depends(_link_secret)]
 Branding = Annotated[str, Depends(headers.branding_required)]
 

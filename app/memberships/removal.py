@@ -8,14 +8,13 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
-from app.core.errors import AppError, Conflict, combine, not_found
+from app.core.errors import AppError, Conflict, bulk_error, combine, not_found
 from app.memberships.access import of_users
 from app.memberships.models import Membership
 from app.memberships.repository import MembershipRepository
 from app.memberships.rules import (
     assert_admin_remains,
     assert_may_change,
-    bulk_error,
     flush,
     has_admin,
     with_admin,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.context import AuthContext
 from app.auth.permissions import Permission, effective
 from app.companies.models import Company
-from app.core.errors import AppError, Conflict, ErrorItem, Forbidden, combine
+from app.core.errors import Conflict, Forbidden
 from app.memberships.models import Membership
 from app.memberships.repository import Key, MembershipRepository
 from app.roles.models import Role
@@ -101,11 +101,3 @@ async def flush(session: AsyncSession) -> None:
 
 
 # --- errors -------------------------------------------------------------------------------
-
-
-def bulk_error(errors: list[AppError], *, bulk: bool) -> AppError:
-    """The errors of a request as one; a path-id request (not bulk) names no list index."""
-    error = combine(errors)
-    if not bulk:
-        error.items = [ErrorItem(i.message, i.property_name, None) for i in error.items]
-    return error

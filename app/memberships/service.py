@@ -21,6 +21,7 @@ in `access` (membership and permissions in a company, for authentication and oth
 
 from __future__ import annotations
 
+from app.core.errors import bulk_error
 from app.memberships.access import (
     add_to_company_group,
     companies_of,
@@ -32,7 +33,7 @@ from app.memberships.creation import create_many
 from app.memberships.queries import FILTERS, get_membership, list_memberships
 from app.memberships.removal import assert_may_remove, delete, leave_companies, remove_users
 from app.memberships.replacement import replace_for_user
-from app.memberships.rules import assert_admin_remains, bulk_error, has_admin, with_admin
+from app.memberships.rules import assert_admin_remains, has_admin, with_admin
 from app.memberships.updates import update
 
 __all__ = [

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
-from app.core.errors import AppError, BadRequest, not_found
+from app.core.errors import AppError, BadRequest, bulk_error, not_found
 from app.groups.models import Group
 from app.memberships.models import Membership
 from app.memberships.refs import Refs
@@ -20,7 +20,6 @@ from app.memberships.rules import (
     assert_admin_remains,
     assert_may_change,
     assert_may_grant,
-    bulk_error,
     duplicate,
     flush,
 )

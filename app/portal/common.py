@@ -24,6 +24,7 @@ from app.config import Settings
 from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import AppError
+from app.state import app_settings
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CSRF_COOKIE = "ixon_csrf"
@@ -32,8 +33,7 @@ CSRF_LIFETIME = timedelta(hours=2)
 
 
 def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+    return app_settings(request)
 
 
 async def branding_for(session: AsyncSession, request: Request, fqdn: str | None) -> BrandingView:

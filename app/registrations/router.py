@@ -12,8 +12,6 @@ from fastapi.responses import JSONResponse
 
 from app.auth import headers
 from app.auth.dependencies import ApplicationDep, bearer_secret
-from app.auth.ratelimit import LoginLimiter
-from app.config import Settings
 from app.core import envelope
 from app.core.envelope import Envelope
 from app.core.querying import FieldsOnly
@@ -21,6 +19,7 @@ from app.db.session import SessionDep
 from app.registrations import presenters
 from app.registrations import service as registration_service
 from app.registrations.schemas import MyRegistrationOut, RegistrationCreate
+from app.state import LimiterDep, SettingsDep
 
 router = APIRouter()
 TYPE = "Registration"
@@ -38,12 +37,12 @@ LinkSecret = Annotated[str | None, Depends(bearer_secret)]
 async def create_registration(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
     _application: ApplicationDep,
     branding: Annotated[str, Depends(headers.branding_required)],
     body: RegistrationCreate,
 ) -> JSONResponse:
-    settings: Settings = request.app.state.settings
-    limiter: LoginLimiter = request.app.state.login_limiter
     client = request.client.host if request.client else None
     await registration_service.register(session, settings, limiter, branding, body, client)
     return envelope.created(TYPE, None)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from app.auth import headers
@@ -14,6 +14,7 @@ from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import ListQuery, SingleQuery
 from app.core.schemas import Bulk, PublicIdItem, PublicIdPath
 from app.db.session import SessionDep
+from app.state import SettingsDep
 from app.users import account, presenters
 from app.users import service as user_service
 from app.users.schemas import MyUserOut, MyUserPatch, PasswordChange, UserOut
@@ -49,13 +50,13 @@ async def delete_my_user(session: SessionDep, auth: Auth) -> JSONResponse:
     response_model=Envelope[None],
 )
 async def change_my_password(
-    request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     auth: Auth,
     body: PasswordChange,
     branding: Annotated[str, Depends(headers.branding_required)],
 ) -> JSONResponse:
-    await account.change_password(session, request.app.state.settings, auth, body, branding)
+    await account.change_password(session, settings, auth, body, branding)
     return envelope.created("UserPassword", None)
 
 
