@@ -78,6 +78,11 @@ def in_database(dsn: str, work: Callable[[asyncpg.Connection], Awaitable[T]]) ->
     return asyncio.run(run())
 
 
+def progress(message: str) -> None:
+    """What the run is doing, on stderr: the table alone goes to stdout."""
+    print(f"  {time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
 def asyncpg_dsn(url: str) -> str:
     """The SQLAlchemy URL as asyncpg itself takes it."""
     return url.replace("postgresql+asyncpg://", "postgresql://", 1)

@@ -6,14 +6,13 @@ Users are seeded in PostgreSQL (bench/seed.py); the list is read through the API
 from __future__ import annotations
 
 import itertools
-import sys
 import time
 from dataclasses import dataclass
 
 import httpx
 
 from bench import report, seed
-from bench.common import BenchError, in_database
+from bench.common import BenchError, in_database, progress
 from bench.reads import USERS, Shape, expect_page, measure
 from bench.report import Row
 from bench.world import PAGE, World
@@ -27,10 +26,6 @@ NTH_MEMBER = (
     "JOIN companies c ON c.id = m.company_id WHERE c.public_id = $1) "
     "ORDER BY u.id OFFSET $2 LIMIT 2"
 )
-
-
-def progress(message: str) -> None:
-    print(f"  {time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
 
 
 def seed_users(dsn: str, world: World, have: int, want: int) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 
 from bench import report, wrk
-from bench.common import BenchError
+from bench.common import BenchError, progress
 from bench.report import Row
 from bench.world import PAGE, World
 from bench.wrk import Load, Outcome
@@ -32,6 +33,7 @@ class Shape:
 
 def measure(shape: Shape, load: Load, *, connections: int | None = None) -> Outcome:
     """A short warm-up (first statements, pools), then the measured run."""
+    progress(f"wrk {load.method} {urlsplit(load.url).path}, {shape.seconds} s")
     wrk.run(load, WARM_UP_SECONDS, connections or shape.connections)
     settle(load)
     outcome = wrk.run(load, shape.seconds, connections or shape.connections)
@@ -97,6 +99,7 @@ def logins(shape: Shape, world: World) -> Logins:
     login = Load(world.base + "/access-tokens", world.login_headers(), "POST", LOGIN_BODY)
     expect_page(login)
     alone = measure(shape, login)
+    progress(f"wrk GET /roles beside {LOGIN_LOAD_CONNECTIONS} connections logging in")
     background = wrk.start(login, shape.seconds + 2 * WARM_UP_SECONDS, LOGIN_LOAD_CONNECTIONS)
     time.sleep(WARM_UP_SECONDS)
     meanwhile = wrk.run(Load(world.base + ROLES, world.headers()), shape.seconds, shape.connections)
