@@ -34,7 +34,7 @@ def verdict(ok: bool, *outcomes: Outcome) -> str:
     if any(o.requests == 0 for o in outcomes):
         return "ERROR (no answer within the run)"
     if failed:
-        return f"ERROR ({failed:,} failed requests)"
+        return f"ERROR (failed requests: {failed:,})"
     return PASS if ok else FAIL
 
 
@@ -83,12 +83,26 @@ def p99_within(figure: str, ours: Outcome, base: Outcome, low: float, high: floa
 
 
 def scalar(
-    figure: str, value: float, unit: str, *, below: float | None = None, above: float | None = None
+    figure: str,
+    value: float,
+    unit: str,
+    *,
+    below: float | None = None,
+    above: float | None = None,
+    baseline: float | None = None,
+    note: str = "",
 ) -> Row:
     """A figure with an absolute goal (seconds, MB, mails/s)."""
     ok = (below is None or value < below) and (above is None or value >= above)
     goal = f"< {below:g} {unit}" if below is not None else f">= {above:g} {unit}"
-    return Row(figure, f"{value:,.2f} {unit}", goal=goal, verdict=PASS if ok else FAIL)
+    return Row(
+        figure,
+        f"{value:,.2f} {unit}{note}",
+        f"{baseline:,.2f} {unit}" if baseline is not None else "",
+        f"{value / baseline:.2f}x" if baseline else "",
+        goal,
+        PASS if ok else FAIL,
+    )
 
 
 def failed(figure: str, reason: str) -> Row:

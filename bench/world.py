@@ -32,6 +32,7 @@ class World:
     admin: str  # the administrator's user public id
     member_role: str = ""
     company_group: str = ""
+    rss: float = 0.0  # MB of the server worker once set up, before any load
 
     def headers(self) -> dict[str, str]:
         """An authenticated company request, as IXON's clients send it."""
