@@ -158,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         wrk.ensure_wrk()
         print(describe(args), flush=True)
         with scratch_postgres() as url:
+            version = in_database(asyncpg_dsn(url), lambda c: c.fetchval("SHOW server_version"))
+            print(f"PostgreSQL {version} (not pinned: it shares both cores)", flush=True)
             rows = measure_all(args, url, logs)
     except BenchError as error:
         print(f"bench: {error}\n(logs in {logs})", file=sys.stderr)

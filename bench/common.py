@@ -58,7 +58,10 @@ def scratch_postgres() -> Iterator[str]:
 
 
 async def admin(statement: str) -> None:
-    connection = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    try:
+        connection = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    except (OSError, asyncpg.PostgresError) as error:
+        raise BenchError(f"PostgreSQL at {POSTGRES_ADMIN_URL}: {error}") from None
     try:
         await connection.execute(statement)
     finally:
