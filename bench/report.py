@@ -41,6 +41,8 @@ def verdict(ok: bool, *outcomes: Outcome) -> str:
 def measured(figure: str, outcome: Outcome) -> Row:
     """A baseline or context row: throughput and latency, no goal."""
     value = f"{rate(outcome.rate)}, p50 {ms(outcome.p50_ms)}, p99 {ms(outcome.p99_ms)}"
+    if outcome.timeouts:
+        value += f", {outcome.timeouts:,} timed out"
     shown = verdict(True, outcome)
     return Row(figure, value, verdict="" if shown == PASS else shown)
 
