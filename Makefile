@@ -49,7 +49,7 @@ openapi: install
 docs: install
 	$(BIN)/python -m app.observability.docs
 
-# Not part of `make test`: starts its own servers and wrk, about 6 minutes (bench/README.md).
+# Not part of `make test`: starts its own servers and wrk, 5-8 minutes (bench/README.md).
 # `make bench BENCH_ARGS=--quick` is a smoke run of about 2 minutes.
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
