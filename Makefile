@@ -49,8 +49,10 @@ openapi: install
 docs: install
 	$(BIN)/python -m app.observability.docs
 
+# Not part of `make test`: starts its own servers and wrk, 5-8 minutes (bench/README.md).
+# `make bench BENCH_ARGS=--quick` is a smoke run of about 2 minutes.
 bench: install-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

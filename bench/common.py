@@ -1,47 +1,103 @@
-"""Shared pieces of the benchmarks: a scratch database, a server process, a load loop."""
+"""Shared pieces of the benchmarks: a scratch database, pinned processes, their memory."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import os
+import shutil
+import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
+import asyncpg
 import httpx
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
-
-from app.db import migrate
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "IXON_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
+ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
+IXON_API = str(Path(sys.executable).parent / "ixon-api")
+# The server under test gets one core; the load generator, the mail sink and this script the
+# other, so the load never takes CPU from the server it measures.
+SERVER_CPU = 0
+LOAD_CPU = 1
+READY_SECONDS = 60
 
 
-@contextlib.asynccontextmanager
-async def scratch_postgres() -> AsyncIterator[str]:
-    """A new, migrated PostgreSQL database, dropped afterwards."""
+class BenchError(Exception):
+    """Something the run needs is missing or broke: one line for the operator."""
+
+
+@contextlib.contextmanager
+def scratch_postgres() -> Iterator[str]:
+    """A new PostgreSQL database migrated by `ixon-api migrate`, dropped afterwards."""
     name = f"ixon_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
-        await asyncio.to_thread(migrate.upgrade, url)
+        migrated = subprocess.run(
+            [IXON_API, "migrate"],
+            env={**os.environ, "IXON_DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if migrated.returncode != 0:
+            raise BenchError(f"ixon-api migrate failed: {migrated.stderr.strip()[-300:]}")
         yield url
     finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def admin(statement: str) -> None:
+    try:
+        connection = await asyncpg.connect(asyncpg_dsn(POSTGRES_ADMIN_URL))
+    except (OSError, asyncpg.PostgresError) as error:
+        raise BenchError(f"PostgreSQL at {POSTGRES_ADMIN_URL}: {error}") from None
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def in_database(dsn: str, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    """``work`` on one asyncpg connection of its own (setup and checks, never load)."""
+
+    async def run() -> T:
+        connection = await asyncpg.connect(dsn)
+        try:
+            return await work(connection)
+        finally:
+            await connection.close()
+
+    return asyncio.run(run())
+
+
+def progress(message: str) -> None:
+    """What the run is doing, on stderr: the table alone goes to stdout."""
+    print(f"  {time.strftime('%H:%M:%S')} {message}", file=sys.stderr, flush=True)
+
+
+def asyncpg_dsn(url: str) -> str:
+    """The SQLAlchemy URL as asyncpg itself takes it."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def check_machine() -> None:
+    """Two cores to pin to, and taskset to pin with."""
+    if shutil.which("taskset") is None:
+        raise BenchError("taskset is missing (Debian package util-linux)")
+    if not {SERVER_CPU, LOAD_CPU} <= os.sched_getaffinity(0):
+        raise BenchError(f"needs CPUs {SERVER_CPU} and {LOAD_CPU}; this process may use fewer")
+    os.sched_setaffinity(0, {LOAD_CPU})
 
 
 def free_port() -> int:
@@ -50,77 +106,71 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def pinned(cpu: int, args: list[str]) -> list[str]:
+    return ["taskset", "--cpu-list", str(cpu), *args]
+
+
+def stop(process: subprocess.Popen[bytes], *, grace: float = 15) -> None:
+    """SIGINT first (uvicorn and the outbox worker finish cleanly on it), then SIGKILL."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    with contextlib.suppress(OSError):
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    return ""
+
+
 @contextlib.contextmanager
-def server(target: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
-    """A uvicorn process serving ``target`` on 127.0.0.1; yields its base URL."""
+def server(args: list[str], env: dict[str, str], log: Path) -> Iterator[tuple[str, int]]:
+    """``args`` (given ``--port``) on CPU 0, logging to ``log``; yields base URL and pid."""
     port = free_port()
-    args = [sys.executable, "-m", "uvicorn", target, "--port", str(port), "--log-level", "warning"]
-    if factory:
-        args.append("--factory")
-    process = subprocess.Popen(args, env={**os.environ, **env}, cwd=Path(__file__).parents[1])
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            pinned(SERVER_CPU, [*args, "--port", str(port)]),
+            env={**os.environ, **env},
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                httpx.get(base + "/", timeout=1)
-                break
-            time.sleep(0.2)
-        yield base
+        wait_ready(base, process, log)
+        yield base, process.pid
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop(process)
 
 
-@dataclass
-class Result:
-    name: str
-    requests: int
-    seconds: float
-    latencies: list[float]
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.latencies) * 1000
-
-    @property
-    def p99(self) -> float:
-        return sorted(self.latencies)[int(len(self.latencies) * 0.99) - 1] * 1000
+def wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Any HTTP answer means the server listens."""
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"server exited ({process.returncode}):\n{tail(log)}")
+        with contextlib.suppress(httpx.HTTPError):
+            httpx.get(base + "/", timeout=2)
+            return
+        time.sleep(0.2)
+    raise BenchError(f"server not answering after {READY_SECONDS} s:\n{tail(log)}")
 
 
-async def load(
-    name: str, url: str, headers: dict[str, str], *, requests: int, concurrency: int = 8
-) -> Result:
-    """``requests`` GETs of ``url`` from ``concurrency`` workers; every answer must be 200."""
-    latencies: list[float] = []
-    remaining = requests
-    async with httpx.AsyncClient(headers=headers, timeout=30) as client:
-        for _ in range(20):  # warm-up
-            (await client.get(url)).raise_for_status()
-
-        async def worker() -> None:
-            nonlocal remaining
-            while remaining > 0:
-                remaining -= 1
-                started = time.perf_counter()
-                response = await client.get(url)
-                latencies.append(time.perf_counter() - started)
-                response.raise_for_status()
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return Result(name, len(latencies), elapsed, latencies)
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, in MB (MiB), from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise BenchError(f"no VmRSS for process {pid}")
 
 
-def table(title: str, results: list[Result], baseline: Result) -> str:
-    lines = [title, f"{'':<34}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs baseline':>13}"]
-    for r in results:
-        lines.append(
-            f"{r.name:<34}{r.rate:>9.0f}{r.p50:>9.2f}{r.p99:>9.2f}{r.rate / baseline.rate:>12.2f}x"
-        )
-    return "\n".join(lines)
+def worker_pids(pid: int) -> list[int]:
+    """The serving processes: ``pid`` itself, or its children when it is a supervisor."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(c) for c in (task / "children").read_text().split()]
+    return children or [pid]
