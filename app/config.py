@@ -6,9 +6,18 @@ from email.utils import parseaddr
 from functools import lru_cache
 from typing import Literal
 
+from limits import parse_many
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LIMIT_SETTINGS = (
+    "login_limit_per_account_client",
+    "login_limit_per_account",
+    "login_limit_per_address",
+    "login_limit_global",
+    "recover_limit_per_address",
+    "recover_limit_per_client",
+)
 PLACEHOLDER_SECRET = "change-me-development-only-secret"  # noqa: S105 - refused in production
 
 
@@ -42,11 +51,37 @@ class Settings(BaseSettings):
     rate_limit_storage: str = Field(
         "memory://", description="`limits` storage URI: `memory://` or `redis://host:port`."
     )
+    login_limit_per_account_client: str = Field(
+        "5/15minutes",
+        description="Failed attempts at one account's secret from one client address (limits "
+        "notation); that client is then refused until the window ends. Counted per kind of "
+        "secret: log-in password, `oldPassword` of a password change, two-factor code.",
+    )
     login_limit_per_account: str = Field(
-        "10/5minutes", description="Failed log-ins allowed per account (limits notation)."
+        "20/hour",
+        description="Failed attempts at one account's secret from anywhere; past it, the "
+        "clients that have already failed on the account share one attempt per delay, the "
+        "delay doubling from 1 s. Clients that have not failed are never held back by it.",
     )
     login_limit_per_address: str = Field(
-        "50/5minutes", description="Failed log-ins allowed per client address (limits notation)."
+        "50/5minutes",
+        description="Failed attempts from one client address at any accounts (limits notation).",
+    )
+    login_limit_global: str = Field(
+        "1000/minute",
+        description="Failed attempts service-wide; past it, every client that has failed in "
+        "its own window waits for this window to end (clients without failures still pass).",
+    )
+    login_delay_max_seconds: int = Field(
+        900, ge=1, description="Longest delay between attempts at a much-attacked account."
+    )
+    recover_limit_per_address: str = Field(
+        "5/hour",
+        description="Password-reset and registration e-mails to one address (limits notation).",
+    )
+    recover_limit_per_client: str = Field(
+        "30/hour",
+        description="Password-reset and registration requests from one client address.",
     )
     password_hash_threads: int = Field(
         0, ge=0, description="Threads verifying passwords; 0 means one per CPU core."
@@ -127,6 +162,19 @@ class Settings(BaseSettings):
             raise ValueError("IXON_MAIL_FROM must be an e-mail address or `Name <address>`")
         if self.outbox_lease_seconds <= self.mail_send_timeout:
             raise ValueError("IXON_OUTBOX_LEASE_SECONDS must be longer than IXON_MAIL_SEND_TIMEOUT")
+        return self
+
+    @model_validator(mode="after")
+    def _check_limits(self) -> Settings:
+        for name in LIMIT_SETTINGS:
+            try:
+                valid = len(parse_many(getattr(self, name))) == 1
+            except ValueError:
+                valid = False
+            if not valid:
+                raise ValueError(
+                    f"IXON_{name.upper()} must be in limits notation, such as 10/5minutes"
+                )
         return self
 
     @property
