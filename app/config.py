@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal
 
 from limits import parse_many
@@ -140,6 +141,16 @@ class Settings(BaseSettings):
     metrics_enabled: bool = Field(
         True, description="Serve Prometheus metrics at `/metrics` (keep it off the public proxy)."
     )
+    metrics_token: str | None = Field(
+        None,
+        description="When set, `/metrics` answers only `Authorization: Bearer <this value>` "
+        "(Prometheus: `authorization: {credentials: ...}`).",
+    )
+    metrics_allowed_clients: str = Field(
+        "",
+        description="Comma-separated client addresses or networks (`10.0.0.0/8, 127.0.0.1`) "
+        "that may read `/metrics`; empty: any client that reaches the port.",
+    )
     health_timeout: float = Field(
         5, gt=0, description="Seconds `/readyz` and `/metrics` wait for the database."
     )
@@ -176,6 +187,23 @@ class Settings(BaseSettings):
                     f"IXON_{name.upper()} must be in limits notation, such as 10/5minutes"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _check_metrics_clients(self) -> Settings:
+        try:
+            self.metrics_networks  # noqa: B018 - parsed once here so a typo stops start-up
+        except ValueError:
+            raise ValueError(
+                "IXON_METRICS_ALLOWED_CLIENTS must be addresses or networks such as "
+                "10.0.0.0/8, separated by commas"
+            ) from None
+        return self
+
+    @property
+    def metrics_networks(self) -> list[IPv4Network | IPv6Network]:
+        """The `metrics_allowed_clients` (an address is a network of one)."""
+        parts = [p.strip() for p in self.metrics_allowed_clients.split(",")]
+        return [ip_network(part, strict=False) for part in parts if part]
 
     @property
     def is_sqlite(self) -> bool:
