@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if mail_worker is not None:
             await mail_worker.stop()
+        await app.state.login_limiter.aclose()
         if owns_engine:
             await app.state.engine.dispose()
 

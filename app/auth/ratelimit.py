@@ -23,7 +23,9 @@ import math
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
+import redis.asyncio
 from limits import RateLimitItem, parse
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -51,11 +53,13 @@ class Policy:
     max_delay: int
 
 
-def _async_uri(uri: str) -> tuple[str, dict[str, str]]:
+def _async_uri(uri: str) -> tuple[str, dict[str, Any]]:
     if uri.startswith("async+"):
         return uri, {}
     if uri.startswith(("redis://", "rediss://")):
-        return f"async+{uri}", {"implementation": "redispy"}
+        # Our own pool, so that shutting down can close its connections (`aclose`).
+        pool = redis.asyncio.ConnectionPool.from_url(uri)
+        return f"async+{uri}", {"implementation": "redispy", "connection_pool": pool}
     return f"async+{uri}", {}
 
 
@@ -92,6 +96,7 @@ class Attempt:
 class LoginLimiter:
     def __init__(self, settings: Settings) -> None:
         uri, options = _async_uri(settings.rate_limit_storage)
+        self._pool: redis.asyncio.ConnectionPool | None = options.get("connection_pool")
         storage = storage_from_string(uri, **options)
         assert isinstance(storage, Storage)  # an async+ URI gives an async storage
         self.storage: Storage = storage
@@ -139,6 +144,11 @@ class LoginLimiter:
             await self.give_back(counted)  # a refused attempt checked nothing
             raise
         return Attempt(self, keys.pair, counted[1:])
+
+    async def aclose(self) -> None:
+        """Closes the Redis connections, if any (at shutdown)."""
+        if self._pool is not None:
+            await self._pool.aclose()
 
     async def release(self, account: str) -> None:
         """Lifts every block on ``account`` (its password was just reset by its owner)."""

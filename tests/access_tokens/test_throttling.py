@@ -190,9 +190,25 @@ class Committed:
     email: str
 
 
-@pytest.fixture
-async def committed(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Committed]:
-    """An app on the test database without the rolled-back transaction, one account in it."""
+def _redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(host="127.0.0.1", port=6379, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(params=["memory://", "redis://127.0.0.1:6379/0"], ids=["memory", "redis"])
+async def committed(
+    request: pytest.FixtureRequest, settings: Settings, engine: AsyncEngine
+) -> AsyncIterator[Committed]:
+    """An app on the test database without the rolled-back transaction, one account in it
+    (its address is new to this run, so a shared Redis holds no counts of it), its failed
+    log-ins counted in memory or in Redis."""
+    storage = request.param
+    if storage.startswith("redis") and not _redis_answers():
+        pytest.skip("Redis is not available")
     maker = create_sessionmaker(engine)
     email = f"target.{uuid.uuid4().hex[:10]}@example.com"
     async with maker() as session:
@@ -201,11 +217,12 @@ async def committed(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Co
             session, email=email, name="Target", password=PASSWORD
         )
         await session.commit()
-    app = create_app(settings)
+    app = create_app(settings.model_copy(update={"rate_limit_storage": storage}))
     app.state.engine, app.state.sessionmaker = engine, maker
     try:
         yield Committed(app, application.public_id, email)
     finally:
+        await app.state.login_limiter.aclose()
         async with maker() as session:
             await session.execute(delete(AccessToken).where(AccessToken.user_id == user.id))
             await session.execute(delete(User).where(User.id == user.id))
@@ -250,11 +267,11 @@ async def test_the_owner_logs_in_while_the_account_is_hammered_from_elsewhere(
     assert mine == 201
     checked = sum(status == 401 for statuses in attacks for status in statuses)
     assert checked <= len(attackers) * PAIR_LIMIT
+    assert all(429 in statuses for statuses in attacks)  # 8 at once: 3 or more refused
     # The account is far past its loose limit now: still no lock-out for a client that has
-    # not failed, and the clients that failed are held back.
+    # not failed.
     async with transport_from(committed.app, "198.51.100.78") as later:
         again = await log_in(later, committed.application_id, committed.email, PASSWORD)
         assert again.status_code == 201
-    assert_refused(await log_in(attackers[0], committed.application_id, committed.email, "y"))
     for client in attackers:
         await client.aclose()
