@@ -32,9 +32,7 @@ def upgrade() -> None:
         batch.drop_constraint(op.f("ck_outbox_messages_status"), type_="check")
     op.execute("UPDATE outbox_messages SET html = NULL, text = NULL WHERE status <> 'queued'")
     with op.batch_alter_table("outbox_messages") as batch:
-        batch.create_check_constraint(
-            "status", "status IN ('queued', 'sent', 'dead', 'cancelled')"
-        )
+        batch.create_check_constraint("status", "status IN ('queued', 'sent', 'dead', 'cancelled')")
         batch.create_check_constraint("body", BODY_ONLY_WHILE_QUEUED)
 
 
