@@ -66,16 +66,16 @@ def _async_uri(uri: str) -> tuple[str, dict[str, Any]]:
 def _refusal(seconds: float, what: str, property_name: str | None) -> TooManyRequests:
     retry = max(1, math.ceil(seconds))
     return TooManyRequests(
-        f"Too many failed {what}; try again in {retry} seconds",
+        f"Too many {what}; try again in {retry} seconds",
         property_name,
         headers={"Retry-After": str(retry)},
     )
 
 
 WHAT = {
-    Secret.PASSWORD: "log-ins",
-    Secret.OLD_PASSWORD: "password checks",
-    Secret.OTP: "two-factor codes",
+    Secret.PASSWORD: "failed log-ins",
+    Secret.OLD_PASSWORD: "failed password checks",
+    Secret.OTP: "failed two-factor codes",
 }
 
 
