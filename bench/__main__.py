@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bench import auth_overhead, paging, recover_timing
+from bench import auth_overhead, paging
 
 if __name__ == "__main__":
     asyncio.run(auth_overhead.main(2000))
     asyncio.run(paging.main(200_000, 300))
-    asyncio.run(recover_timing.main(60, 4))

@@ -13,17 +13,85 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
+import os
 import random
+import socket
 import statistics
+import subprocess
+import sys
 import time
 import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from bench.auth_overhead import bootstrap
-from bench.common import scratch_postgres, server
+from app.db import migrate
 
 BRANDING = "portal.ixon.cloud"
+IXON_API = str(Path(sys.executable).parent / "ixon-api")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "IXON_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@contextlib.asynccontextmanager
+async def scratch_postgres() -> AsyncIterator[str]:
+    """A new, migrated PostgreSQL database, dropped afterwards."""
+    name = f"ixon_bench_recover_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        await asyncio.to_thread(migrate.upgrade, url)
+        yield url
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+def bootstrap(env: dict[str, str]) -> dict[str, str]:
+    made = subprocess.run(
+        [IXON_API, "bootstrap", "--json", "--password", "bench passphrase"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(made.stdout))
+
+
+@contextlib.contextmanager
+def server(env: dict[str, str]) -> Iterator[str]:
+    """One `ixon-api serve` process on a free port; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    process = subprocess.Popen(
+        [IXON_API, "serve", "--port", str(port)],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 async def timed(client: httpx.AsyncClient, address: str) -> float:
@@ -93,7 +161,7 @@ async def main(addresses: int, tries: int) -> None:
             "Api-Application": ids["applicationId"],
             "Api-Branding": BRANDING,
         }
-        with server("app.main:create_app", env, factory=True) as base:
+        with server(env) as base:
             known, unknown = await measure(base, headers, ids["email"], addresses, tries)
     threshold, share = best_threshold(known, unknown)
     print(f"POST /access-recover, {addresses} addresses of each kind, median of {tries} tries")
