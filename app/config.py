@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Literal
 
+from limits import parse_many
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+LIMIT_SETTINGS = (
+    "login_limit_per_account_client",
+    "login_limit_per_account",
+    "login_limit_per_address",
+    "login_limit_global",
+    "recover_limit_per_address",
+    "recover_limit_per_client",
+)
 PLACEHOLDER_SECRET = "change-me-development-only-secret"  # noqa: S105 - refused in production
 
 
@@ -42,11 +52,37 @@ class Settings(BaseSettings):
     rate_limit_storage: str = Field(
         "memory://", description="`limits` storage URI: `memory://` or `redis://host:port`."
     )
+    login_limit_per_account_client: str = Field(
+        "5/15minutes",
+        description="Failed attempts at one account's secret from one client address (limits "
+        "notation); that client is then refused until the window ends. Counted per kind of "
+        "secret: log-in password, `oldPassword` of a password change, two-factor code.",
+    )
     login_limit_per_account: str = Field(
-        "10/5minutes", description="Failed log-ins allowed per account (limits notation)."
+        "20/hour",
+        description="Failed attempts at one account's secret from anywhere; past it, the "
+        "clients that have already failed on the account share one attempt per delay, the "
+        "delay doubling from 1 s. Clients that have not failed are never held back by it.",
     )
     login_limit_per_address: str = Field(
-        "50/5minutes", description="Failed log-ins allowed per client address (limits notation)."
+        "50/5minutes",
+        description="Failed attempts from one client address at any accounts (limits notation).",
+    )
+    login_limit_global: str = Field(
+        "1000/minute",
+        description="Failed attempts service-wide; past it, every client that has failed in "
+        "its own window waits for this window to end (clients without failures still pass).",
+    )
+    login_delay_max_seconds: int = Field(
+        900, ge=1, description="Longest delay between attempts at a much-attacked account."
+    )
+    recover_limit_per_address: str = Field(
+        "5/hour",
+        description="Password-reset and registration e-mails to one address (limits notation).",
+    )
+    recover_limit_per_client: str = Field(
+        "30/hour",
+        description="Password-reset and registration requests from one client address.",
     )
     password_hash_threads: int = Field(
         0, ge=0, description="Threads verifying passwords; 0 means one per CPU core."
@@ -105,6 +141,16 @@ class Settings(BaseSettings):
     metrics_enabled: bool = Field(
         True, description="Serve Prometheus metrics at `/metrics` (keep it off the public proxy)."
     )
+    metrics_token: str | None = Field(
+        None,
+        description="When set, `/metrics` answers only `Authorization: Bearer <this value>` "
+        "(Prometheus: `authorization: {credentials: ...}`).",
+    )
+    metrics_allowed_clients: str = Field(
+        "",
+        description="Comma-separated client addresses or networks (`10.0.0.0/8, 127.0.0.1`) "
+        "that may read `/metrics`; empty: any client that reaches the port.",
+    )
     health_timeout: float = Field(
         5, gt=0, description="Seconds `/readyz` and `/metrics` wait for the database."
     )
@@ -128,6 +174,36 @@ class Settings(BaseSettings):
         if self.outbox_lease_seconds <= self.mail_send_timeout:
             raise ValueError("IXON_OUTBOX_LEASE_SECONDS must be longer than IXON_MAIL_SEND_TIMEOUT")
         return self
+
+    @model_validator(mode="after")
+    def _check_limits(self) -> Settings:
+        for name in LIMIT_SETTINGS:
+            try:
+                valid = len(parse_many(getattr(self, name))) == 1
+            except ValueError:
+                valid = False
+            if not valid:
+                raise ValueError(
+                    f"IXON_{name.upper()} must be in limits notation, such as 10/5minutes"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _check_metrics_clients(self) -> Settings:
+        try:
+            self.metrics_networks  # noqa: B018 - parsed once here so a typo stops start-up
+        except ValueError:
+            raise ValueError(
+                "IXON_METRICS_ALLOWED_CLIENTS must be addresses or networks such as "
+                "10.0.0.0/8, separated by commas"
+            ) from None
+        return self
+
+    @property
+    def metrics_networks(self) -> list[IPv4Network | IPv6Network]:
+        """The `metrics_allowed_clients` (an address is a network of one)."""
+        parts = [p.strip() for p in self.metrics_allowed_clients.split(",")]
+        return [ip_network(part, strict=False) for part in parts if part]
 
     @property
     def is_sqlite(self) -> bool:

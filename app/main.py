@@ -12,6 +12,7 @@ from app import api, observability
 from app.auth.ratelimit import LoginLimiter
 from app.config import Settings, get_settings
 from app.core import handlers, security
+from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
 from app.mail.outbox import OutboxWorker
 from app.mail.registry import sender_from_settings
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if mail_worker is not None:
             await mail_worker.stop()
+        await app.state.login_limiter.aclose()
         if owns_engine:
             await app.state.engine.dispose()
 
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_limiter = LoginLimiter(settings)
     observability.install(app, settings)
     handlers.install(app)
+    app.add_middleware(NoSniffMiddleware)  # outermost: error answers carry it too
     api.include(app)
     portal.include(app)
     return app

@@ -176,9 +176,13 @@ async def create_token(
         body = AccessTokenCreate(expiresIn=expires_in)
     except ValueError:
         raise BadRequest("--expires-in must be between 60 and 5184000 seconds") from None
-    new = await token_service.log_in(
-        session, LoginLimiter(settings), application, f"Basic {credentials}", body, CLI_CLIENT
-    )
+    limiter = LoginLimiter(settings)
+    try:
+        new = await token_service.log_in(
+            session, limiter, application, f"Basic {credentials}", body, CLI_CLIENT
+        )
+    finally:
+        await limiter.aclose()
     return IssuedToken(
         new.token.public_id,
         new.secret,

@@ -1,5 +1,5 @@
 """The running application's shared objects, as dependencies: its settings and its log-in
-limiter (both built once in `create_app`, never per request)."""
+limiter (both built once in `create_app`, never per request), and the client's address."""
 
 from __future__ import annotations
 
@@ -21,5 +21,11 @@ def login_limiter(request: Request) -> LoginLimiter:
     return limiter
 
 
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy: see docs/deployment.md)."""
+    return request.client.host if request.client else ""
+
+
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 LimiterDep = Annotated[LoginLimiter, Depends(login_limiter)]
+ClientDep = Annotated[str, Depends(client_address)]

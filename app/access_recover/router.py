@@ -20,6 +20,7 @@ from app.auth.dependencies import ApplicationDep, bearer_secret
 from app.core import envelope
 from app.core.envelope import Envelope
 from app.core.querying import FieldsOnly
+from app.db.after_answer import after_answer
 from app.db.session import SessionDep
 from app.state import LimiterDep, SettingsDep
 
@@ -48,8 +49,12 @@ async def request_access_recover(
     body: AccessRecoverCreate,
 ) -> JSONResponse:
     client = request.client.host if request.client else None
-    await recover_service.request_reset(session, settings, limiter, branding, body, client)
-    return envelope.created(TYPE, None)
+    job = await recover_service.request_reset(session, settings, limiter, branding, body, client)
+    return after_answer(
+        envelope.created(TYPE, None),
+        request,
+        lambda later: recover_service.send_reset(later, settings, job),
+    )
 
 
 @router.get(

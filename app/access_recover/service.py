@@ -2,20 +2,18 @@
 
 - `POST /access-recover` answers 201 whatever the address: an unknown one gets nothing, a known
   one a `password_reset` e-mail whose link (`{portal}/portal/access-recover/{secret}`) works once,
-  for an hour. Both paths render the e-mail, so their cost differs only by the rows written.
-- Requests are throttled per address and per client (`RECOVER_LIMITS`) in the log-in limiter's
-  storage, counted the same for known and unknown addresses; registrations use the same throttle.
+  for an hour. Up to the answer both do the same work; the account is looked up after it.
+- Requests are throttled per address and per client (`IXON_RECOVER_LIMIT_*`) in the log-in
+  limiter's storage, counted the same for known and unknown addresses; registrations use the
+  same throttle.
 - The link secret is the Bearer of the `/access-recover/me*` calls (REFERENCE.md §10.2).
 """
 
 from __future__ import annotations
 
-import math
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from limits import RateLimitItem, parse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access_recover import notices, repository
@@ -29,7 +27,7 @@ from app.brandings.service import BrandingView
 from app.config import Settings
 from app.core import security
 from app.core.clock import utcnow
-from app.core.errors import Gone, TooManyRequests
+from app.core.errors import Gone
 from app.users import service as user_service
 from app.users.models import User, normalize_email
 
@@ -37,35 +35,24 @@ RECOVER_TTL = timedelta(hours=1)
 PAGE_PATH = "/portal/access-recover/"
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    per_address: RateLimitItem
-    per_client: RateLimitItem
-
-
-# At most 5 e-mails an hour to one address and 30 requests an hour from one client, per flow.
-RECOVER_LIMITS = Limits(parse("5/hour"), parse("30/hour"))
-
-
 async def throttle(limiter: LoginLimiter, flow: str, address: str, client: str | None) -> None:
     """429 once ``address`` or ``client`` has used its budget for ``flow`` (``recover`` or
-    ``registration``); counted whether or not the address has an account."""
-    keys = (
-        (RECOVER_LIMITS.per_address, f"{flow}-address", normalize_email(address)),
-        (RECOVER_LIMITS.per_client, f"{flow}-client", client or "unknown"),
-    )
-    for item, namespace, key in keys:
-        if not await limiter.limiter.hit(item, namespace, key):
-            stats = await limiter.limiter.get_window_stats(item, namespace, key)
-            retry = max(1, math.ceil(stats.reset_time - time.time()))
-            raise TooManyRequests(
-                f"Too many requests; try again in {retry} seconds",
-                headers={"Retry-After": str(retry)},
-            )
+    ``registration``; `IXON_RECOVER_LIMIT_PER_ADDRESS` and `..._PER_CLIENT`); counted whether
+    or not the address has an account."""
+    await limiter.spend(limiter.mail_per_address, f"{flow}-address", normalize_email(address))
+    await limiter.spend(limiter.mail_per_client, f"{flow}-client", client or "unknown")
 
 
 def _link(branding: BrandingView, settings: Settings, secret: str) -> str:
     return f"{branding.portal_url(settings)}{PAGE_PATH}{secret}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResetRequest:
+    """A password reset asked for and accepted, to be sent once the answer has gone."""
+
+    address: str
+    branding_fqdn: str
 
 
 async def request_reset(
@@ -75,22 +62,24 @@ async def request_reset(
     branding_fqdn: str,
     body: AccessRecoverCreate,
     client: str | None,
-) -> None:
-    """`POST /access-recover`: the same answer and comparable work for any address."""
+) -> ResetRequest:
+    """`POST /access-recover` up to its answer: the branding, the address and the throttle,
+    the same work for every address. Whether the address has an account is looked at only
+    by `send_reset`, after the answer (so its time cannot tell)."""
     branding = await branding_service.resolve(session, settings, branding_fqdn)
+    branding.mail(settings)  # a misconfigured branding is a 400 now, not a lost e-mail later
     address = user_service.check_email(body.emailAddress, "emailAddress")
     await throttle(limiter, "recover", address, client)
-    user = await user_service.by_email(session, address)
-    expires = utcnow() + RECOVER_TTL
+    return ResetRequest(address, branding_fqdn)
+
+
+async def send_reset(session: AsyncSession, settings: Settings, request: ResetRequest) -> None:
+    """The `password_reset` e-mail of an accepted request, if its address has an account."""
+    user = await user_service.by_email(session, request.address)
     if user is None or user.email_address is None:
-        # Render what a known address would get, and send nothing.
-        notices.render(
-            "password_reset",
-            branding.mail(settings),
-            link=_link(branding, settings, "-"),
-            expires_on=expires,
-        )
         return
+    branding = await branding_service.resolve(session, settings, request.branding_fqdn)
+    expires = utcnow() + RECOVER_TTL
     secret = await links.issue(session, links.ACCESS_RECOVER, user.public_id, expires)
     await notices.send(
         session,
@@ -145,7 +134,7 @@ async def finish_mine(
     await session.flush()
     await _notify_changed(session, settings, user, branding)
     if user.email_normalized is not None:
-        await limiter.succeeded(user.email_normalized)
+        await limiter.release(user.email_normalized)
     return user
 
 

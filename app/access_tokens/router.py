@@ -16,6 +16,7 @@ from app.auth.dependencies import (
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import FieldsOnly, ListQuery, SingleQuery
+from app.core.response_headers import no_store
 from app.core.schemas import Bulk, PublicIdItem, PublicIdPath
 from app.db.session import SessionDep
 from app.users.presenters import my_user
@@ -62,7 +63,7 @@ async def create_access_token(
         new = await token_service.log_in(
             session, limiter, application, authorization, body, _client(request)
         )
-    return envelope.present_one(
+    answer = envelope.present_one(
         TYPE,
         new,
         _present_new,
@@ -71,6 +72,7 @@ async def create_access_token(
         status_code=201,
         always=("publicId", "secretId", "expiresOn"),
     )
+    return no_store(answer)
 
 
 @router.get("/access-tokens", tags=["AccessTokenList"], response_model=ListEnvelope[AccessTokenOut])

@@ -16,7 +16,7 @@ from app.access_tokens.repository import AccessTokenRepository
 from app.access_tokens.schemas import AccessTokenCreate
 from app.applications.models import Application
 from app.auth.context import AuthContext
-from app.auth.ratelimit import LoginLimiter
+from app.auth.ratelimit import LoginLimiter, Secret
 from app.core import ids, security
 from app.core.clock import utcnow
 from app.core.errors import Unauthorized, combine, not_found
@@ -104,13 +104,11 @@ async def log_in(
     client: Client,
 ) -> NewToken:
     email, _otp, password = parse_basic(authorization)
-    account, address = normalize_email(email), client.ip or "unknown"
-    await limiter.check(account, address)
+    attempt = await limiter.attempt(Secret.PASSWORD, normalize_email(email), client.ip or "")
     user = await user_service.verify_login(session, email, password)
     if user is None:
-        await limiter.failed(account, address)
         raise Unauthorized(BAD_CREDENTIALS)
-    await limiter.succeeded(account)
+    await attempt.succeeded()
     user_service.touch(user)
     return await issue(
         session, user, application, expires_in=body.expiresIn, client=client, scope=_scope(body)

@@ -43,8 +43,10 @@ async def send(
     branding: BrandingView,
     inviter_name: str,
     account: User | None,
+    resend: bool = False,
 ) -> None:
-    """A new link (earlier ones stop working) and the e-mail carrying it, in the outbox."""
+    """A new link (earlier ones stop working) and the e-mail carrying it, in the outbox.
+    A ``resend`` cancels the invite's e-mails still waiting there: their links are dead."""
     sender = mail_branding(branding, settings)
     secret = await links.issue(session, links.INVITE, invite.public_id, invite.expires_on)
     kind = "invite_existing_account" if account is not None else "invite_new_account"
@@ -59,7 +61,8 @@ async def send(
         inviter_name=inviter_name,
         account=account,
     )
-    await outbox.enqueue(session, message, kind=kind, reference=reference(invite))
+    queue = outbox.replace if resend else outbox.enqueue
+    await queue(session, message, kind=kind, reference=reference(invite))
     invite.sent_count = (invite.sent_count or 0) + 1
     invite.last_sent_on = utcnow()
     invite.branding = branding.fqdn

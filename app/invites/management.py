@@ -91,5 +91,6 @@ async def resend(
             branding=branding,
             inviter_name=(inviter or auth.user).name,
             account=accounts.get(invite.email_normalized),
+            resend=True,
         )
     await session.flush()

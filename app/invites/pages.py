@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.action_tokens import service as links
 from app.action_tokens.models import ActionToken
-from app.auth.ratelimit import LoginLimiter
+from app.auth.ratelimit import LoginLimiter, Secret
 from app.companies.models import Company
 from app.core.errors import BadRequest, ErrorItem, Gone
 from app.invites import service
@@ -119,12 +119,13 @@ async def join_existing_account(
     state = await open_link(session, secret)
     token, invite = _usable(state)
     assert state.company is not None
-    await limiter.check(invite.email_normalized, client_address)
+    attempt = await limiter.attempt(
+        Secret.PASSWORD, invite.email_normalized, client_address, "password"
+    )
     user = await user_service.verify_login(session, invite.email_address, password)
     if user is None:
-        await limiter.failed(invite.email_normalized, client_address)
         raise BadRequest("The password is not correct", "password")
-    await limiter.succeeded(invite.email_normalized)
+    await attempt.succeeded()
     await links.consume(session, token)
     await service.accept(session, invite, user)
     return user, state.company

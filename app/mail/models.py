@@ -16,10 +16,21 @@ class OutboxStatus(StrEnum):
     QUEUED = "queued"  # waiting for its (next) attempt; `attempts` > 0 after a failure
     SENT = "sent"
     DEAD = "dead"  # given up after `outbox_max_attempts`, or refused for good
+    CANCELLED = "cancelled"  # replaced by a newer message of its reference before it left
+
+
+BODY_ONLY_WHILE_QUEUED = (
+    "(status = 'queued' AND html IS NOT NULL AND text IS NOT NULL)"
+    " OR (status <> 'queued' AND html IS NULL AND text IS NULL)"
+)
 
 
 class OutboxMessage(IdMixin, TimestampMixin, Base):
-    """A rendered e-mail; a worker claims it with a lease, sends it, records the outcome."""
+    """A rendered e-mail; a worker claims it with a lease, sends it, records the outcome.
+
+    Only a queued message has its body: e-mails carry live links (password resets, invites),
+    so once a message is sent, given up or cancelled its html and text are dropped and the
+    metadata stays. The database holds that rule (the `body` check)."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
@@ -27,7 +38,8 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
         Index("ix_outbox_messages_due", "status", "next_attempt_on"),
         # A domain's "what became of my e-mail": the newest row of a reference.
         Index("ix_outbox_messages_reference", "reference", "id"),
-        CheckConstraint("status IN ('queued', 'sent', 'dead')", name="status"),
+        CheckConstraint("status IN ('queued', 'sent', 'dead', 'cancelled')", name="status"),
+        CheckConstraint(BODY_ONLY_WHILE_QUEUED, name="body"),
     )
 
     kind: Mapped[str] = mapped_column(String(64))
@@ -37,8 +49,8 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
     sender_name: Mapped[str] = mapped_column(String(255))
     reply_to: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(998))
-    html: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_on: Mapped[datetime] = mapped_column(default=utcnow)

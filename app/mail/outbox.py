@@ -5,6 +5,9 @@ LOCKED``; SQLite: one UPDATE, SQLite having a single writer), sends outside any 
 records the outcome only if its claim still holds. A worker that dies mid-batch leaves its rows
 to be claimed again once the lease has expired; every attempt of a message carries the same
 Message-ID, so a duplicate after such a crash can be recognised by the receiving side.
+
+Bodies are kept only while a message is queued: sending it, giving it up or cancelling it
+drops its html and text (they carry live links), the metadata stays.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ DELIVERY_STATES = {
     OutboxStatus.SENT: "sent",
     OutboxStatus.DEAD: "failed",
 }
+# What a message keeps of its body once it has left the queue (the `body` check).
+SCRUBBED: dict[str, Any] = {"html": None, "text": None}
 _ERROR_MAX = 2000
 _IN_CHUNK = 1000
 
@@ -68,11 +73,38 @@ async def enqueue(
     return row
 
 
+async def replace(
+    session: AsyncSession, message: MailMessage, *, kind: str, reference: str
+) -> OutboxMessage:
+    """Like `enqueue`, but first cancels the messages of ``reference`` that are still waiting
+    (an invite resent before its first e-mail left: that one's link no longer works). One a
+    worker is sending right now cannot be called back; it goes, and this one after it."""
+    now = utcnow()
+    m = OutboxMessage
+    await session.execute(
+        update(m)
+        .where(
+            m.reference == reference,
+            m.status == OutboxStatus.QUEUED,
+            or_(m.claimed_until.is_(None), m.claimed_until < now),
+        )
+        .values(
+            status=OutboxStatus.CANCELLED,
+            **SCRUBBED,
+            claim_token=None,
+            claimed_until=None,
+            last_error="replaced by a newer message",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return await enqueue(session, message, kind=kind, reference=reference)
+
+
 async def delivery_state(session: AsyncSession, reference: str) -> str | None:
     """``queued``, ``sent`` or ``failed`` for the newest message of ``reference``; None if none."""
     status = await session.scalar(
         select(OutboxMessage.status)
-        .where(OutboxMessage.reference == reference)
+        .where(OutboxMessage.reference == reference, OutboxMessage.status != OutboxStatus.CANCELLED)
         .order_by(OutboxMessage.id.desc())
         .limit(1)
     )
@@ -86,7 +118,10 @@ async def delivery_states(session: AsyncSession, references: Collection[str]) ->
     for start in range(0, len(wanted), _IN_CHUNK):
         newest = (
             select(func.max(OutboxMessage.id))
-            .where(OutboxMessage.reference.in_(wanted[start : start + _IN_CHUNK]))
+            .where(
+                OutboxMessage.reference.in_(wanted[start : start + _IN_CHUNK]),
+                OutboxMessage.status != OutboxStatus.CANCELLED,
+            )
             .group_by(OutboxMessage.reference)
         )
         rows = await session.execute(
@@ -253,8 +288,8 @@ class OutboxWorker:
         message = MailMessage(
             to=row.recipient,
             subject=row.subject,
-            html=row.html,
-            text=row.text,
+            html=row.html or "",  # a claimed message is queued: its body is there
+            text=row.text or "",
             sender_address=row.sender_address,
             sender_name=row.sender_name,
             reply_to=row.reply_to,
@@ -275,6 +310,7 @@ class OutboxWorker:
                 status=OutboxStatus.SENT,
                 attempts=claim.attempts + 1,
                 sent_on=utcnow(),
+                **SCRUBBED,
             )
             self.sent_count += 1
 
@@ -283,7 +319,12 @@ class OutboxWorker:
         error = _describe(exc)
         if isinstance(exc, PermanentMailError) or attempts >= self.settings.outbox_max_attempts:
             await self._record(
-                claim, token, status=OutboxStatus.DEAD, attempts=attempts, last_error=error
+                claim,
+                token,
+                status=OutboxStatus.DEAD,
+                attempts=attempts,
+                last_error=error,
+                **SCRUBBED,
             )
             logger.error("outbox message %s (%s) given up: %s", claim.id, claim.kind, error)
         else:

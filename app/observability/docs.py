@@ -30,6 +30,8 @@ def _default(field: FieldInfo) -> str:
     value = field.default
     if value is None:
         return "(not set)"
+    if value == "":
+        return "(empty)"
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     return f"`{value}`"

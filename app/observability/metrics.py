@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.clock import utcnow
 from app.mail.models import OutboxMessage, OutboxStatus
+from app.observability import metrics_access
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ def exposition(metrics: HttpMetrics, figures: OutboxFigures | None) -> bytes:
 
 async def scrape(request: Request) -> Response:
     app: FastAPI = request.app
+    metrics_access.check(request, app.state.settings)
     timeout = app.state.settings.health_timeout
     figures: OutboxFigures | None
     try:

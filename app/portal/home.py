@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from app.access_recover import service as recover_service
 from app.access_recover.schemas import AccessRecoverCreate
 from app.core.errors import AppError, TooManyRequests
+from app.db.after_answer import after_answer
 from app.db.session import SessionDep
 from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
 from app.portal.router import router
@@ -58,7 +59,7 @@ async def forgot_password(request: Request, session: SessionDep) -> HTMLResponse
     settings = settings_of(request)
     client = request.client.host if request.client else None
     try:
-        await recover_service.request_reset(
+        job = await recover_service.request_reset(
             session,
             settings,
             request.app.state.login_limiter,
@@ -85,7 +86,7 @@ async def forgot_password(request: Request, session: SessionDep) -> HTMLResponse
             error="Enter a valid e-mail address, such as name@example.com.",
         )
     branding = await branding_for(session, request, None)
-    return page(
+    answer = page(
         request,
         "message.html",
         branding,
@@ -94,4 +95,7 @@ async def forgot_password(request: Request, session: SessionDep) -> HTMLResponse
             f"If {address} has an account, an e-mail with a link to choose a new password "
             "is on its way. The link works for one hour."
         ],
+    )
+    return after_answer(
+        answer, request, lambda later: recover_service.send_reset(later, settings, job)
     )

@@ -7,6 +7,7 @@ from app.auth.dependencies import CompanyAuth, permission
 from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope
+from app.core.response_headers import no_store
 from app.core.schemas import Bulk, PublicIdItem, PublicIdPath
 from app.db.session import SessionDep
 from app.service_accounts import presenters
@@ -30,7 +31,9 @@ async def create_service_accounts(
     """Each answer item carries the account's token: shown this once, stored only hashed.
     Always an array, like every bulk POST (see ``envelope.created_ids``)."""
     created = await service_account_service.create_many(session, auth, body)
-    return envelope.created(TYPE, [presenters.new_service_account(new) for new in created])
+    return no_store(
+        envelope.created(TYPE, [presenters.new_service_account(new) for new in created])
+    )
 
 
 @router.delete(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.access_recover import service as recover_service
 from app.access_tokens import service as token_service
 from app.auth.context import AuthContext
+from app.auth.ratelimit import LoginLimiter, Secret
 from app.config import Settings
 from app.core import security
 from app.core.errors import AppError, BadRequest, Conflict
@@ -25,17 +26,23 @@ from app.users.schemas import PasswordChange
 async def change_password(
     session: AsyncSession,
     settings: Settings,
+    limiter: LoginLimiter,
     auth: AuthContext,
     body: PasswordChange,
     branding_fqdn: str,
+    client: str,
 ) -> None:
-    """`POST /users/me/password`: needs the current password; with ``deleteAccessTokens``
+    """`POST /users/me/password`: needs the current password, its attempts limited like
+    log-ins (a stolen token must not become a password oracle); with ``deleteAccessTokens``
     every other token of the account is revoked (the one in use stays valid). A notice goes to
     the account's address in the `Api-Branding` branding (hence IXON requiring that header).
     """
     user = auth.user
+    account = user.email_normalized or user.public_id
+    attempt = await limiter.attempt(Secret.OLD_PASSWORD, account, client, "oldPassword")
     if not await security.verify_password(user.password_hash, body.oldPassword):
         raise BadRequest("The old password is incorrect", "oldPassword")
+    await attempt.succeeded()
     user_service.check_password(body.newPassword, "newPassword")
     user.password_hash = await security.hash_password(body.newPassword)
     if body.deleteAccessTokens:

@@ -14,7 +14,7 @@ from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import ListQuery, SingleQuery
 from app.core.schemas import Bulk, PublicIdItem, PublicIdPath
 from app.db.session import SessionDep
-from app.state import SettingsDep
+from app.state import ClientDep, LimiterDep, SettingsDep
 from app.users import account, presenters
 from app.users import service as user_service
 from app.users.schemas import MyUserOut, MyUserPatch, PasswordChange, UserOut
@@ -52,11 +52,13 @@ async def delete_my_user(session: SessionDep, auth: Auth) -> JSONResponse:
 async def change_my_password(
     session: SessionDep,
     settings: SettingsDep,
+    limiter: LimiterDep,
+    client: ClientDep,
     auth: Auth,
     body: PasswordChange,
     branding: Annotated[str, Depends(headers.branding_required)],
 ) -> JSONResponse:
-    await account.change_password(session, settings, auth, body, branding)
+    await account.change_password(session, settings, limiter, auth, body, branding, client)
     return envelope.created("UserPassword", None)
 
 

@@ -218,6 +218,7 @@ async def test_requests_are_throttled_alike_for_known_and_unknown_addresses(
         assert answers == [201] * 5 + [429]
     limited = await ask(api, person.email)
     assert limited.headers["Retry-After"].isdigit()
+    assert errors(limited)[0]["message"].startswith("Too many requests; try again in")
     assert len(await mails(session, recipient=person.email)) == 5
 
 

@@ -108,20 +108,6 @@ async def test_login_needs_a_known_application(api: Api, world: World) -> None:
     assert error_props(response) == {"Api-Application"}
 
 
-async def test_failed_logins_are_limited_per_account_with_retry_after(
-    api: Api, world: World
-) -> None:
-    limit = 10  # IXON_LOGIN_LIMIT_PER_ACCOUNT default: 10 per 5 minutes
-    for _ in range(limit):
-        assert (await log_in(api, basic(world.b.admin.email, "wrong"))).status_code == 401
-    blocked = await log_in(api, basic(world.b.admin.email, PASSWORD))
-    assert blocked.status_code == 429
-    assert int(blocked.headers["Retry-After"]) > 0
-    assert errors(blocked)[0]["message"]
-    other = await log_in(api, basic(world.a.admin.email, PASSWORD))
-    assert other.status_code == 201
-
-
 async def test_bearer_and_bare_tokens_authenticate(api: Api, world: World) -> None:
     bare = await api.get(
         "/users/me", token=None, company=None, headers={"Authorization": world.a.admin.token}

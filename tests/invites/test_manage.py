@@ -203,7 +203,7 @@ async def test_a_failed_delivery_reads_failed(api: Api, world: World) -> None:
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.reference == f"invite:{invite_id}")
-            .values(status="dead")
+            .values(status="dead", html=None, text=None)
         )
         await session.commit()
     shown = await api.get(f"/invites/{invite_id}", params={"fields": "deliveryState"})

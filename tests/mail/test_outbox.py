@@ -45,5 +45,7 @@ async def test_delivery_states_in_bulk(session: AsyncSession) -> None:
 
 async def _set_status(session: AsyncSession, row_id: int, status: OutboxStatus) -> None:
     await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id).values(status=status)
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id)
+        .values(status=status, html=None, text=None)
     )

@@ -12,7 +12,7 @@ from app.config import Settings
 from app.observability import docs
 
 ROOT = docs.ROOT
-PAGES = ("quickstart", "configuration", "deployment", "permissions", "compatibility")
+PAGES = ("quickstart", "configuration", "deployment", "security", "permissions", "compatibility")
 
 
 def test_generated_pages_are_current() -> None:
@@ -22,6 +22,13 @@ def test_generated_pages_are_current() -> None:
         if not path.exists() or path.read_text() != text
     ]
     assert not stale, f"stale: {stale}; run `make docs` and commit the result"
+
+
+def test_every_limit_setting_is_explained_in_the_security_page() -> None:
+    page = (ROOT / "docs" / "security.md").read_text()
+    for name in Settings.model_fields:
+        if name.startswith(("login_limit", "login_delay", "recover_limit", "metrics_")):
+            assert f"`IXON_{name.upper()}" in page, name
 
 
 def test_every_setting_is_described_and_documented() -> None:

@@ -97,12 +97,14 @@ async def test_outbox_depth_and_mail_counts_come_from_the_table(
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_([r.id for r in rows[:2]]))
-        .values(status=OutboxStatus.SENT)
+        .values(status=OutboxStatus.SENT, html=None, text=None)
     )
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == rows[2].id)
-        .values(status=OutboxStatus.DEAD, created_on=utcnow() - timedelta(hours=1))
+        .values(
+            status=OutboxStatus.DEAD, html=None, text=None, created_on=utcnow() - timedelta(hours=1)
+        )
     )
     await session.execute(
         update(OutboxMessage)
