@@ -6,16 +6,17 @@ has an account)."""
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from app.access_recover import service as recover_service
 from app.access_recover.schemas import AccessRecoverCreate
 from app.core.errors import AppError, TooManyRequests
 from app.db.session import SessionDep
+from app.portal import signin
 from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
 from app.portal.router import router
 
-HOME = "home"  # the CSRF binding of this page's form
+HOME = "home"  # the CSRF binding of this page's forms (the sign-in form's too)
 
 
 async def _home(
@@ -39,8 +40,9 @@ async def _home(
 
 
 @router.get("/", response_class=HTMLResponse, name="portal_home")
-async def home(request: Request, session: SessionDep) -> HTMLResponse:
-    return await _home(request, session)
+async def home(request: Request, session: SessionDep) -> Response:
+    """The sign-in page; the account for someone signed in already (app/portal/signin.py)."""
+    return await signin.home(request, session)
 
 
 @router.post("/forgot-password", response_class=HTMLResponse, name="portal_forgot_password")
