@@ -135,12 +135,15 @@ async def _answer(request: Request, session: AsyncSession, exc: Exception) -> Re
         render, fields = redisplay
         form = Form(_typed(request), _errors(exc, fields))
         try:
-            return await render(request, session, form, exc.status_code)
+            return _with_headers(await render(request, session, form, exc.status_code), exc)
         except (AppError, PageError):  # the page itself is out of reach now: say why
             await session.rollback()
     status, context = _problem_of(exc)
     branding = await _branding(session, request, exc)
-    response = page(request, PROBLEM, branding, status_code=status, **context)
+    return _with_headers(page(request, PROBLEM, branding, status_code=status, **context), exc)
+
+
+def _with_headers(response: Response, exc: Exception) -> Response:
     if isinstance(exc, AppError):
         response.headers.update(exc.headers)  # Retry-After of a 429
     return response
@@ -166,9 +169,9 @@ class PageRoute(APIRoute):
         async def route(request: Request) -> Response:
             try:
                 return await handle(request)
-            except (AppError, PortalFailure, StarletteHTTPException, RequestValidationError):
+            except (AppError, PortalFailure, sessions.SignInRequired, StarletteHTTPException):
                 raise
-            except (OperationalError, InterfaceError, ConnectionError):
+            except (RequestValidationError, OperationalError, InterfaceError, ConnectionError):
                 raise
             except Exception as exc:
                 request_id = getattr(request.state, "request_id", "-")
