@@ -12,7 +12,7 @@ from app.config import Settings
 from app.observability import docs
 
 ROOT = docs.ROOT
-PAGES = ("quickstart", "configuration", "deployment", "permissions", "compatibility")
+PAGES = ("quickstart", "portal", "configuration", "deployment", "permissions", "compatibility")
 
 
 def test_generated_pages_are_current() -> None:
