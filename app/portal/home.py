@@ -1,7 +1,7 @@
-"""`/portal/`: where "Go to {product}" leads for the built-in branding. It tells a person who
-has just joined how to sign in, and lets someone who forgot their password ask for a link
-(the same request as `POST /access-recover`, answered the same whether or not the address
-has an account)."""
+"""`/portal/`: where "Go to {product}" leads for the built-in branding. It is the account
+portal's sign-in page (app/portal/signin.py), and lets someone who forgot their password ask
+for a link (the same request as `POST /access-recover`, answered the same whether or not the
+address has an account)."""
 
 from __future__ import annotations
 
