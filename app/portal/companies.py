@@ -17,7 +17,7 @@ from app.core.querying import MAX_PAGE_SIZE, ListParams, Page
 from app.invites import service as invite_service
 from app.portal.errors import Form, redisplays
 from app.portal.forms import Fields, SignedInPost
-from app.portal.router import router
+from app.portal.router import portal_path, router
 from app.portal.sessions import SignedIn, Visit, choose_company, open_visit, see_other
 
 
@@ -45,7 +45,7 @@ async def companies_again(
 
 
 def _back(visit: Visit, done: str) -> str:
-    return f"{visit.request.url_for('portal_companies').path}?done={done}"
+    return f"{portal_path('portal_companies')}?done={done}"
 
 
 @router.get("/account/companies", name="portal_companies")

@@ -18,7 +18,7 @@ from app.invites.service import InviteView
 from app.mail.renderer import format_date
 from app.portal.errors import Form, PageError, redisplays
 from app.portal.forms import SignedInPost
-from app.portal.router import router
+from app.portal.router import portal_path, router
 from app.portal.sessions import SignedIn, Visit, choose_company, open_visit, see_other
 
 EVERYTHING = ["*"]
@@ -61,7 +61,7 @@ async def _one(visit: Visit, public_id: str) -> InviteView:
 
 
 def _back(visit: Visit, done: str) -> str:
-    return f"{visit.request.url_for('portal_invitations').path}?done={done}"
+    return f"{portal_path('portal_invitations')}?done={done}"
 
 
 @router.get("/account/invitations", name="portal_invitations")

@@ -16,7 +16,7 @@ from app.portal import sessions
 from app.portal.common import settings_of
 from app.portal.errors import Form, redisplays
 from app.portal.forms import Fields, SignedInPost
-from app.portal.router import router
+from app.portal.router import portal_path, router
 from app.portal.sessions import SignedIn, Visit, open_visit, see_other
 from app.users import account
 from app.users.schemas import PasswordChange
@@ -81,6 +81,6 @@ async def change_password(post: SignedInPost) -> Response:
         client=sessions.client_of(request),
     )
     await token_service.delete_one(visit.session, visit.auth, visit.token.public_id)
-    response = see_other(f"{request.url_for('portal_password').path}?done=password-changed")
+    response = see_other(f"{portal_path('portal_password')}?done=password-changed")
     sessions.start(request, response, renewed.secret)
     return response

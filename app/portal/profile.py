@@ -14,7 +14,7 @@ from app.mail.renderer import format_date
 from app.portal.common import settings_of
 from app.portal.errors import Form, redisplays
 from app.portal.forms import Fields, SignedInPost
-from app.portal.router import router
+from app.portal.router import portal_path, router
 from app.portal.sessions import SignedIn, Visit, open_visit, see_other
 from app.users import service as user_service
 from app.users.schemas import MyUserPatch
@@ -57,7 +57,7 @@ async def profile_again(
 
 
 def _back(visit: Visit, done: str) -> str:
-    return f"{visit.request.url_for('portal_profile').path}?done={done}"
+    return f"{portal_path('portal_profile')}?done={done}"
 
 
 @router.get("/account/profile", name="portal_profile")

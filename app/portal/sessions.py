@@ -22,7 +22,6 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.routing import NoMatchFound
 
 from app.access_tokens.models import AccessToken
 from app.access_tokens.service import Client
@@ -132,14 +131,6 @@ async def portal_application(session: AsyncSession) -> Application:
     return await application_service.system_application(session, PORTAL_KEY, PORTAL_NAME)
 
 
-def _route_exists(request: Request, name: str) -> bool:
-    try:
-        request.app.url_path_for(name)
-    except NoMatchFound:
-        return False
-    return True
-
-
 @dataclass(slots=True)
 class Visit:
     """A signed-in request: who, in which company (None: in none yet), in which branding."""
@@ -170,7 +161,9 @@ class Visit:
         return self.auth.company is not None and self.auth.has(permission)
 
     def navigation(self) -> list[str]:
-        shown = [name for name in NAVIGATION if _route_exists(self.request, name)]
+        from app.portal.router import has_page  # the router imports this module
+
+        shown = [name for name in NAVIGATION if has_page(name)]
         return [n for n in shown if n != "portal_users" or self.may(Permission.VIEW_USERS)]
 
     def page(self, template: str, *, status_code: int = 200, **context: Any) -> HTMLResponse:

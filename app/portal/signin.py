@@ -22,7 +22,7 @@ from app.portal.common import branding_for, page, settings_of
 from app.portal.companies import companies_again
 from app.portal.errors import Form, FormError, redisplays
 from app.portal.forms import HOME, Fields, SignedInPost, anonymous_form
-from app.portal.router import router
+from app.portal.router import portal_path, router
 from app.portal.sessions import ACCOUNT, safe_next, see_other
 from app.state import LimiterDep
 
@@ -82,7 +82,7 @@ async def sign_in(request: Request, session: SessionDep, limiter: LimiterDep) ->
 
 @router.get("/account/", name="portal_account")
 async def account(request: Request) -> Response:
-    return see_other(request.url_for("portal_companies").path)
+    return see_other(portal_path("portal_companies"))
 
 
 @router.post("/account/sign-out", name="portal_account_sign_out")

@@ -28,7 +28,7 @@ from app.memberships.models import Membership
 from app.portal.common import settings_of
 from app.portal.errors import Form, PageError, redisplays
 from app.portal.forms import PUBLIC_ID_RE, Fields, SignedInPost
-from app.portal.router import router
+from app.portal.router import portal_path, router
 from app.portal.sessions import SignedIn, Visit, open_visit, see_other
 from app.roles import service as role_service
 from app.users import service as user_service
@@ -122,7 +122,7 @@ def _acting(post: SignedInPost) -> Visit:
 
 
 def _back(visit: Visit, done: str) -> str:
-    return f"{visit.request.url_for('portal_users').path}?done={done}"
+    return f"{portal_path('portal_users')}?done={done}"
 
 
 @router.get("/account/users", name="portal_users")
