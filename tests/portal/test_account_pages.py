@@ -120,12 +120,22 @@ async def test_a_person_declines_an_invitation_after_confirming(
     assert declined.headers["location"] == "/portal/account/invitations?done=declined"
     status = await api.get(f"/invites/{invite_id}", params={"fields": "status"})
     assert status.json()["data"]["status"] == "declined"
-    # Someone else's invitation is not found.
-    other = await world.person("Other")
-    stranger = await signed_in(other)
-    assert (await stranger.get(f"/portal/account/invitations/{invite_id}/decline")).status_code in (
-        404,
-    )
+    # Someone else's invitation is not found, to look at or to accept with a forged form.
+    again = await api.post(
+        "/invites",
+        branding="portal.ixon.cloud",
+        json=[{"emailAddress": person.email, "groupRoles": [
+            {"group": {"publicId": world.a.group_id},
+             "role": {"publicId": world.a.roles["Viewer"]}}]}],
+    )  # fmt: skip
+    open_id = again.json()["data"]["invites"][0]["publicId"]
+    stranger = await signed_in(await world.person("Other"))
+    assert (await stranger.get(f"/portal/account/invitations/{open_id}/decline")).status_code == 404
+    page = await stranger.get("/portal/account/invitations")
+    forged = await stranger.submit(page, f"/portal/account/invitations/{open_id}/accept")
+    assert forged.status_code == 404 and "Invite not found" in text(forged.text)
+    status = await api.get(f"/invites/{open_id}", params={"fields": "status"})
+    assert status.json()["data"]["status"] == "pending"
 
 
 async def test_the_profile_is_saved_and_what_people_type_is_never_markup(
