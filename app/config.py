@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         False, description="Let the default branding answer any unknown `Api-Branding` domain."
     )
     invite_ttl: int = Field(7 * 24 * 3600, ge=60, description="Invite lifetime in seconds.")
+    portal_session_ttl: int = Field(
+        12 * 3600,
+        ge=300,
+        le=5_184_000,
+        description="Seconds an account-portal sign-in lasts (its access token's lifetime).",
+    )
     rate_limit_storage: str = Field(
         "memory://", description="`limits` storage URI: `memory://` or `redis://host:port`."
     )

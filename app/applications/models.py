@@ -17,3 +17,5 @@ class Application(IdMixin, TimestampMixin, Base):
     owner_user_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
+    # Set for the service's own applications (the account portal's sign-ins): one row per key.
+    system_key: Mapped[str | None] = mapped_column(String(32), unique=True)

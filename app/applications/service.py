@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.applications.models import Application
@@ -39,11 +40,39 @@ async def set_enabled(session: AsyncSession, public_id: str, enabled: bool) -> A
 
 
 async def first_operator_application(session: AsyncSession) -> Application | None:
-    """The oldest enabled application not owned by a service account (bootstrap reuses it)."""
+    """The oldest enabled application that is neither a service account's nor the service's
+    own (bootstrap reuses it)."""
     stmt = (
         select(Application)
-        .where(Application.owner_user_id.is_(None), Application.enabled.is_(True))
+        .where(
+            Application.owner_user_id.is_(None),
+            Application.system_key.is_(None),
+            Application.enabled.is_(True),
+        )
         .order_by(Application.id)
         .limit(1)
     )
+    return (await session.scalars(stmt)).first()
+
+
+async def system_application(session: AsyncSession, key: str, name: str) -> Application:
+    """The service's own application ``key`` (the account portal's sign-ins are its tokens),
+    made on first use. The unique key makes two processes doing that at once agree on one row.
+    An operator may disable it like any other application."""
+    found = await by_system_key(session, key)
+    if found is not None:
+        return found
+    try:
+        async with session.begin_nested():
+            application = Application(name=name, system_key=key)
+            session.add(application)
+    except IntegrityError:  # made by another request meanwhile
+        made = await by_system_key(session, key)
+        assert made is not None
+        return made
+    return application
+
+
+async def by_system_key(session: AsyncSession, key: str) -> Application | None:
+    stmt = select(Application).where(Application.system_key == key)
     return (await session.scalars(stmt)).first()

@@ -31,6 +31,13 @@ def add(
     primary_text_color: Annotated[
         str | None, typer.Option(help="Text colour on the main colour, e.g. #FFFFFF.")
     ] = None,
+    home_url: Annotated[
+        str | None,
+        typer.Option(
+            help='Your own portal, where "Go to <name>" leads after joining (default: the '
+            "account portal at <portal-url>/portal/)."
+        ),
+    ] = None,
 ) -> None:
     """Add a branding; prints its publicId."""
     from app.brandings import service
@@ -47,6 +54,7 @@ def add(
             logo=logo,
             primary_color=primary_color,
             primary_text_color=primary_text_color,
+            home_url=home_url,
         )
         return branding.public_id
 

@@ -16,6 +16,8 @@ class Branding(IdMixin, TimestampMixin, Base):
     fqdn: Mapped[str] = mapped_column(String(253), unique=True)
     name: Mapped[str | None] = mapped_column(String(255))
     portal_url: Mapped[str] = mapped_column(String(255))
+    # The integrator's own portal, where "Go to {product}" leads; None: our account portal.
+    home_url: Mapped[str | None] = mapped_column(String(255))
     sender_name: Mapped[str | None] = mapped_column(String(255))
     sender_address: Mapped[str | None] = mapped_column(String(254))
     theme: Mapped[dict[str, Any] | None] = mapped_column(JSON)

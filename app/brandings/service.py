@@ -74,8 +74,11 @@ class BrandingView:
         return self.row.logo if self.row else None
 
     def home_url(self, settings: Settings) -> str:
-        """Where "Go to {product}" leads: an operator's own portal, or our sign-in help page."""
-        return self.row.portal_url if self.row else f"{settings.public_url.rstrip('/')}/portal/"
+        """Where "Go to {product}" leads: the integrator's own portal when the branding names
+        one, else our account portal (sign-in) where this branding's pages are served."""
+        if self.row is not None and self.row.home_url:
+            return self.row.home_url
+        return f"{self.portal_url(settings)}/portal/"
 
     def portal_url(self, settings: Settings) -> str:
         """Where this branding's links point (the invitee pages are served there)."""
@@ -156,6 +159,7 @@ async def create(
     logo: str | None = None,
     primary_color: str | None = None,
     primary_text_color: str | None = None,
+    home_url: str | None = None,
 ) -> Branding:
     """A new white label for ``fqdn``; every value checked, so its e-mails always render."""
     domain = fqdn.strip().lower()
@@ -189,6 +193,7 @@ async def create(
             sender_address=sender_address.strip() if sender_address else None,
             sender_name=sender_name.strip() if sender_name else None,
             logo=_url(logo, "The logo"),
+            home_url=_url(home_url, "The home URL"),
             theme=theme,
         )
     )

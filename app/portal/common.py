@@ -27,6 +27,10 @@ from app.core.errors import AppError
 from app.state import app_settings
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Page text is marked with `_()` / `{% trans %}` for the gettext catalogues; until a locale's
+# translations are installed, the English text shows as written.
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 CSRF_COOKIE = "ixon_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_LIFETIME = timedelta(hours=2)

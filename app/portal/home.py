@@ -1,22 +1,23 @@
-"""`/portal/`: where "Go to {product}" leads for the built-in branding. It tells a person who
-has just joined how to sign in, and lets someone who forgot their password ask for a link
-(the same request as `POST /access-recover`, answered the same whether or not the address
-has an account)."""
+"""`/portal/`: where "Go to {product}" leads for the built-in branding. It is the account
+portal's sign-in page (app/portal/signin.py), and lets someone who forgot their password ask
+for a link (the same request as `POST /access-recover`, answered the same whether or not the
+address has an account)."""
 
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from app.access_recover import service as recover_service
 from app.access_recover.schemas import AccessRecoverCreate
 from app.core.errors import AppError, TooManyRequests
 from app.db.after_answer import after_answer
 from app.db.session import SessionDep
+from app.portal import signin
 from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
 from app.portal.router import router
 
-HOME = "home"  # the CSRF binding of this page's form
+HOME = "home"  # the CSRF binding of this page's forms (the sign-in form's too)
 
 
 async def _home(
@@ -40,8 +41,9 @@ async def _home(
 
 
 @router.get("/", response_class=HTMLResponse, name="portal_home")
-async def home(request: Request, session: SessionDep) -> HTMLResponse:
-    return await _home(request, session)
+async def home(request: Request, session: SessionDep) -> Response:
+    """The sign-in page; the account for someone signed in already (app/portal/signin.py)."""
+    return await signin.home(request, session)
 
 
 @router.post("/forgot-password", response_class=HTMLResponse, name="portal_forgot_password")

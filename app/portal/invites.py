@@ -19,6 +19,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access_tokens import service as token_service
 from app.brandings.service import BrandingView
 from app.core import security
 from app.core.clock import utcnow
@@ -27,6 +28,7 @@ from app.db.session import SessionDep
 from app.invites import pages
 from app.invites.pages import LinkState
 from app.mail.renderer import format_date
+from app.portal import sessions
 from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
 from app.portal.router import router
 from app.users.models import User
@@ -241,7 +243,9 @@ async def invite_page(request: Request, session: SessionDep, secret: str) -> HTM
     state, branding = await _state(request, session, secret)
     if state.state != pages.OPEN:
         return _closed(request, branding, state)
-    elsewhere = await pages.signed_in_elsewhere(session, _signed_in(request), state)
+    visit = await sessions.visit_if_signed_in(request, session)  # the account portal's
+    who = visit.user.public_id if visit is not None else _signed_in(request)
+    elsewhere = await pages.signed_in_elsewhere(session, who, state)
     return _invite_page(request, branding, state, secret, signed_in_as=elsewhere)
 
 
@@ -333,13 +337,17 @@ async def decline_invite(request: Request, session: SessionDep, secret: str) -> 
 
 @router.post("/sign-out", name="portal_sign_out", response_model=None)
 async def sign_out(request: Request, session: SessionDep) -> Response:
-    """Forgets who joined in this browser and goes back to the invitation."""
+    """Forgets who joined in this browser, ends its account-portal session, and goes back to
+    the invitation."""
     form = await _form(request)
     secret = form.get("invite", "")
     if not secret or not csrf_valid(request, _link(secret), form.get(CSRF_FIELD)):
         return _expired_form(request, await branding_for(session, request, None), secret or None)
+    visit = await sessions.visit_if_signed_in(request, session)
+    if visit is not None:
+        await token_service.delete_one(session, visit.auth, visit.token.public_id)
     response = RedirectResponse(_link(secret), status_code=303)
-    response.delete_cookie(PORTAL_USER_COOKIE, path="/portal")
+    sessions.forget(response)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

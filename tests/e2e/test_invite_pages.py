@@ -73,10 +73,10 @@ async def test_a_new_person_creates_an_account_from_the_invite_email(
     await expect(heading(page)).to_contain_text(f"Welcome to {acme.company_name}")
     await expect(page.get_by_role("link", name=f"Go to {PRODUCT}")).to_be_visible()
     await screenshot(server, page, "welcome-new-person-phone")
-    # The next click leads to a page, not to an API error: how to sign in, or reset.
+    # The next click leads to a page, not to an API error: the sign-in form.
     await page.get_by_role("link", name=f"Go to {PRODUCT}").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text(f"Your {PRODUCT} account")
-    await expect(page.get_by_label("E-mail address")).to_be_visible()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"Sign in to {PRODUCT}")
+    await expect(page.get_by_label("E-mail address", exact=True)).to_be_visible()
 
     assert await api.invite_status(acme, invite_id) == "accepted"
     token = await api.token(address, PASSWORD)

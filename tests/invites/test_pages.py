@@ -299,7 +299,9 @@ async def test_pages_wear_the_invites_branding(
     assert "Acme Portal" in _text(page) and "https://cdn.acme.example/l.png" in page.text
     done = await _post(client, f"/portal/invites/{secret}/accept", page, name="Acme User",
                        password="long enough", password_repeat="long enough")  # fmt: skip
-    assert '<a class="button" href="https://portal.acme.example">Go to Acme Portal</a>' in done.text
+    # No portal of its own named (`home_url`): the account portal where its pages are served.
+    go_to = '<a class="button" href="https://portal.acme.example/portal/">Go to Acme Portal</a>'
+    assert go_to in done.text
 
 
 # --- another account signed in ---------------------------------------------------------------

@@ -12,7 +12,15 @@ from app.config import Settings
 from app.observability import docs
 
 ROOT = docs.ROOT
-PAGES = ("quickstart", "configuration", "deployment", "security", "permissions", "compatibility")
+PAGES = (
+    "quickstart",
+    "portal",
+    "configuration",
+    "deployment",
+    "security",
+    "permissions",
+    "compatibility",
+)
 
 
 def test_generated_pages_are_current() -> None:
