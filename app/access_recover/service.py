@@ -30,6 +30,7 @@ from app.config import Settings
 from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import Gone, TooManyRequests
+from app.i18n.audience import Audience
 from app.users import service as user_service
 from app.users.models import User, normalize_email
 
@@ -96,6 +97,7 @@ async def request_reset(
         session,
         branding.mail(settings),
         to=user.email_address,
+        audience=Audience.of(user),
         kind="password_reset",
         reference=user.public_id,
         link=_link(branding, settings, secret),
@@ -168,6 +170,7 @@ async def _notify_changed(
         session,
         branding.mail(settings),
         to=user.email_address,
+        audience=Audience.of(user),
         kind="password_changed",
         reference=user.public_id,
         name=user.name,
@@ -188,6 +191,7 @@ async def notify_account_exists(
         session,
         branding.mail(settings),
         to=user.email_address,
+        audience=Audience.of(user),
         kind="account_exists",
         reference=user.public_id,
         link=_link(branding, settings, secret),
@@ -207,6 +211,7 @@ async def notify_address_in_use(
         session,
         branding.mail(settings),
         to=owner.email_address,
+        audience=Audience.of(owner),
         kind="address_in_use",
         reference=owner.public_id,
         address=owner.email_address,
