@@ -139,7 +139,7 @@ async def finish_mine(
     failed-log-in block (someone locked out must be able to log in with the new password)."""
     branding = await branding_service.resolve(session, settings, branding_fqdn)
     token, user = await _open(session, secret)
-    user_service.check_password(body.newPassword, "newPassword")
+    user_service.check_password(body.newPassword, "newPassword", (user.email_address, user.name))
     await links.consume(session, token)
     user.password_hash = await security.hash_password(body.newPassword)
     if body.deleteAccessTokens:
