@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c .ci/constraints.txt
 
-.PHONY: run test lint types unit install install-dev openapi docs migrate clean bench
+.PHONY: run test lint types unit install install-dev openapi docs messages migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ openapi: install
 
 docs: install
 	$(BIN)/python -m app.observability.docs
+
+# Strings of the templates and code into app/i18n/locale/messages.pot, and every catalogue
+# (.po) updated from it; then translate what it reports as untranslated (docs/development.md).
+messages: install
+	$(BIN)/python -m app.i18n.extract
 
 bench: install-dev
 	$(BIN)/python -m bench
