@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+
 from app.i18n.catalogues import LANGUAGES, po_path, translations
 from app.i18n.extract import APP, POT, extract
 
