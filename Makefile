@@ -21,9 +21,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Links in e-mails and the printed curl line point at the port actually served.
-run: export IXON_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+# Links in e-mails and the printed curl line point at the port actually served: the port is
+# recorded as IXON_PUBLIC_URL in .env, which every `ixon-api` command run here reads too.
 run: install
+	$(BIN)/ixon-api public-url --port $(PORT)
 	$(BIN)/ixon-api migrate
 	$(BIN)/ixon-api bootstrap --if-empty
 	$(BIN)/ixon-api serve --port $(PORT)
