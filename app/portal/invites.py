@@ -27,7 +27,6 @@ from app.core.clock import utcnow
 from app.core.errors import AppError, BadRequest, TooManyRequests
 from app.db.session import SessionDep
 from app.i18n.audience import Audience
-from app.i18n.catalogues import Translator
 from app.invites import pages
 from app.invites.pages import LinkState
 from app.portal.common import (
@@ -38,6 +37,9 @@ from app.portal.common import (
     page,
     settings_of,
 )
+from app.portal.invite_texts import audience_of as _audience
+from app.portal.invite_texts import closed_text as _closed_text
+from app.portal.invite_texts import inviter as _inviter
 from app.portal.router import router
 from app.users.models import User
 from app.users.service import MAX_PASSWORD, MIN_PASSWORD
@@ -87,26 +89,6 @@ def _remember(request: Request, response: Response, user: User) -> None:
 # --- pages -------------------------------------------------------------------------------------
 
 
-def _audience(request: Request, state: LinkState) -> Audience:
-    """The invite's language (else the browser's); the account's locale and time zone."""
-    language = language_for(request, state.invite.language if state.invite else None)
-    account = state.account
-    if account is None:
-        return Audience(language)
-    return Audience(language, account.localisation, account.time_zone)
-
-
-def _inviter(state: LinkState, _: Translator) -> str:
-    """`Grace Hopper (grace@example.com)`: who to ask for a new invitation."""
-    if state.inviter is None:
-        return _("the person who invited you")
-    if state.inviter.email_address:
-        return _(
-            "%(name)s (%(address)s)", name=state.inviter.name, address=state.inviter.email_address
-        )
-    return state.inviter.name
-
-
 def _message(
     request: Request,
     branding: BrandingView,
@@ -150,89 +132,6 @@ def _closed(request: Request, branding: BrandingView, state: LinkState) -> HTMLR
             action_label=label,
         )
     return _message(request, branding, heading, lines, audience=audience, status_code=status_code)
-
-
-def _closed_text(state: LinkState, product: str, _: Translator) -> tuple[str, list[str], int]:
-    company = state.company.name if state.company is not None else ""
-    address = state.invite.email_address if state.invite is not None else ""
-    who = _inviter(state, _)
-    if state.state == "expired":
-        return (
-            _("This invitation has expired"),
-            [
-                _(
-                    "Invitations to %(company)s are valid for a limited time, and this one has "
-                    "run out.",
-                    company=company,
-                ),
-                _(
-                    "Ask %(who)s to send it again: you will get a new e-mail with a new link.",
-                    who=who,
-                ),
-            ],
-            410,
-        )
-    if state.state == "revoked":
-        return (
-            _("This invitation has been withdrawn"),
-            [
-                _(
-                    "%(company)s has withdrawn this invitation, so it can no longer be accepted.",
-                    company=company,
-                ),
-                _("If you think this is a mistake, ask %(who)s to invite you again.", who=who),
-            ],
-            410,
-        )
-    if state.state == "accepted":
-        return (
-            _("You have already joined %(company)s", company=company),
-            [
-                _("This invitation has been accepted, so the link has done its job."),
-                _(
-                    "Sign in to %(product)s with %(address)s and your password.",
-                    product=product,
-                    address=address,
-                ),
-            ],
-            410,
-        )
-    if state.state == "declined":
-        return (
-            _("You declined this invitation"),
-            [
-                _(
-                    "If you changed your mind, ask %(who)s to invite you to %(company)s again.",
-                    who=who,
-                    company=company,
-                )
-            ],
-            410,
-        )
-    if state.state == "replaced":
-        return (
-            _("This link has been replaced"),
-            [
-                _(
-                    "A newer invitation e-mail was sent to %(address)s; this older link no "
-                    "longer works.",
-                    address=address,
-                ),
-                _("Open the link in the most recent invitation e-mail."),
-            ],
-            410,
-        )
-    return (
-        _("This link is not valid"),
-        [
-            _("Check that you opened the whole link from the invitation e-mail."),
-            _(
-                "If it still does not work, ask the person who invited you to send the "
-                "invitation again."
-            ),
-        ],
-        404,
-    )
 
 
 def _invite_page(
