@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c .ci/constraints.txt
 
-.PHONY: run test lint types unit install install-dev openapi docs migrate clean bench
+.PHONY: run test lint types unit install install-dev openapi docs messages migrate clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Links in e-mails and the printed curl line point at the port actually served.
-run: export IXON_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
+# Links in e-mails and the printed curl line point at the port actually served: the port is
+# recorded as IXON_PUBLIC_URL in .env, which every `ixon-api` command run here reads too.
 run: install
+	$(BIN)/ixon-api public-url --port $(PORT)
 	$(BIN)/ixon-api migrate
 	$(BIN)/ixon-api bootstrap --if-empty
 	$(BIN)/ixon-api serve --port $(PORT)
@@ -48,6 +49,11 @@ openapi: install
 
 docs: install
 	$(BIN)/python -m app.observability.docs
+
+# Strings of the templates and code into app/i18n/locale/messages.pot, and every catalogue
+# (.po) updated from it; then translate what it reports as untranslated (docs/development.md).
+messages: install
+	$(BIN)/python -m app.i18n.extract
 
 # Not part of `make test`: starts its own servers and wrk, 5-8 minutes (bench/README.md).
 # `make bench BENCH_ARGS=--quick` is a smoke run of about 2 minutes.

@@ -25,6 +25,7 @@ from app.auth.permissions import Permission
 from app.brandings.cli import branding_cli
 from app.config import get_settings
 from app.core.errors import AppError
+from app.setup_cli import company_cli, public_url, show, warn_if_unreachable
 
 if TYPE_CHECKING:
     from app.users.service import CompanyUser
@@ -42,6 +43,8 @@ cli.add_typer(application_cli, name="application")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(token_cli, name="token")
 cli.add_typer(branding_cli, name="branding")
+cli.add_typer(company_cli, name="company")
+cli.command("public-url")(public_url)
 out = Console()
 err = Console(stderr=True)
 WORKER_HEALTHCHECK_SECONDS = 30
@@ -142,33 +145,59 @@ def bootstrap(
     password: Annotated[
         str | None, typer.Option(help="The administrator's password (random if left out).")
     ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            help="The administrator's name, as invitations are signed with it (default: Ada "
+            "Lovelace for the demo address, else made from the e-mail address)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object only.")] = False,
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Do nothing when the database has users.")
     ] = False,
+    show_only: Annotated[
+        bool,
+        typer.Option(
+            "--show", help="Create nothing: print the applications and companies there are."
+        ),
+    ] = False,
 ) -> None:
     """Create a demo application (or reuse it), a company and its administrator."""
     from app import bootstrap as setup
+    from app.setup_cli import mail_destination
 
+    if show_only:
+        show(as_json)
+        return
     chosen = password or secrets.token_urlsafe(12)
+    person = " ".join((name or setup.name_for(email)).split())
 
     async def work(session: AsyncSession) -> setup.Bootstrapped | None:
         if if_empty and not await setup.is_empty(session):
             return None
-        return await setup.bootstrap(session, company=company, email=email, password=chosen)
+        return await setup.bootstrap(
+            session, company=company, email=email, password=chosen, name=person
+        )
 
     result = in_session(work)
     if result is None:
         if not as_json:
             out.print("database has users already: nothing bootstrapped")
+            out.print("(`ixon-api bootstrap --show` prints the ids again)")
         return
     if as_json:
         typer.echo(json.dumps(result.as_json()))
         return
-    base = get_settings().public_url.rstrip("/")
+    settings = get_settings()
+    base = settings.public_url.rstrip("/")
     out.print(
         f"application  {result.application_id}\ncompany      {result.company_id}\n"
-        f"administrator {result.email} (user {result.user_id})\npassword     {chosen}\n"
+        f"administrator {person} <{result.email}> (user {result.user_id})\n"
+        f"password     {chosen}\nserved at    {base}  (API, /docs, /portal/)\n"
+        f"mail         {mail_destination(settings)}\n",
+        highlight=False,
+        soft_wrap=True,
     )
     out.print("Try it:", style="bold")
     typer.echo(
@@ -274,7 +303,8 @@ def invite(
             exists=True,
             dir_okay=False,
             help="UTF-8 CSV with a header row: email, group, role, message (message optional; "
-            "group and role by name or publicId; an empty group is the company group).",
+            "group and role by name or publicId; an empty group is the company group), "
+            "separated by commas, semicolons (Excel in NL/DE) or tabs.",
         ),
     ],
     company: CompanyOption,
@@ -290,12 +320,13 @@ def invite(
 ) -> None:
     """Invite many people at once from a CSV file, as POST /invites does, row by row.
 
-    Prints a result per row (invited, already member, already invited, invalid) and exits
-    with 1 when any row is invalid. Invited rows are committed one by one: run the same file
+    Prints a result per row (invited, or `would invite` in a dry run, already member, already
+    invited, invalid) and exits with 1 when any row is invalid. Warns when the links would
+    point at a port where nothing answers. Invited rows are committed one by one: run the same file
     again after an interruption and the done rows answer `already invited`."""
     from rich.progress import Progress
 
-    from app import operations
+    from app import invite_import as operations
 
     settings = get_settings()
     try:
@@ -317,6 +348,13 @@ def invite(
             )
         )
     invalid = sum(r.outcome is operations.Outcome.INVALID for r in results)
+    if any(r.outcome in operations.SENDS for r in results):
+        links = in_session(
+            lambda session: operations.links_base(
+                session, settings, branding or settings.default_branding
+            )
+        )
+        warn_if_unreachable(links, "the invitation links")
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in results]))
     else:

@@ -1,7 +1,14 @@
-"""Settings, read once from the environment (prefix ``IXON_``)."""
+"""Settings, read once from the environment (prefix ``IXON_``) and from a `.env` file.
+
+The `.env` file (in the working directory; `IXON_ENV_FILE` names another) is what `make run`
+and the `ixon-api` commands share: `make run PORT=8765` records `IXON_PUBLIC_URL` there, so an
+`ixon-api invite` run beside it links to the port that is served. A variable set in the
+environment wins over the file.
+"""
 
 from __future__ import annotations
 
+import os
 from email.utils import parseaddr
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
@@ -20,12 +27,16 @@ LIMIT_SETTINGS = (
     "recover_limit_per_client",
 )
 PLACEHOLDER_SECRET = "change-me-development-only-secret"  # noqa: S105 - refused in production
+ENV_FILE = ".env"
+ENV_FILE_VARIABLE = "IXON_ENV_FILE"
 
 
 class Settings(BaseSettings):
     """Every knob of the service. The docs' configuration page is generated from this class."""
 
-    model_config = SettingsConfigDict(env_prefix="IXON_", extra="ignore")
+    # The service and the commands read `.env` (through `get_settings`); a Settings made
+    # in code reads the environment only.
+    model_config = SettingsConfigDict(env_prefix="IXON_", extra="ignore", env_file_encoding="utf-8")
 
     environment: Literal["development", "production"] = Field(
         "development", description="`production` refuses a missing or placeholder secret key."
@@ -216,6 +227,11 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
 
+def env_file() -> str:
+    """The `.env` file the settings read (and `make run` writes)."""
+    return os.environ.get(ENV_FILE_VARIABLE) or ENV_FILE
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return Settings(_env_file=env_file())

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import api, observability
+from app import api, observability, static_pages
 from app.auth.ratelimit import LoginLimiter
 from app.config import Settings, get_settings
 from app.core import handlers, security
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served from local files by app/static_pages.py
         redoc_url=None,
         servers=[{"url": "/", "description": "This server (every path is also under /api)"}],
     )
@@ -73,4 +73,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(NoSniffMiddleware)  # outermost: error answers carry it too
     api.include(app)
     portal.include(app)
+    static_pages.include(app)
     return app

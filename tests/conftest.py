@@ -37,6 +37,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "IXON_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 )
 REQUIRE_POSTGRES = os.environ.get("CI") == "true" or os.environ.get("IXON_REQUIRE_POSTGRES") == "1"
+# A developer's `.env` (written by `make run`) must not leak into the tests' settings.
+os.environ.setdefault("IXON_ENV_FILE", os.devnull)
 
 
 async def _postgres_available() -> bool:

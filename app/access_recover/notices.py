@@ -2,20 +2,18 @@
 
 ``account_exists`` goes to an address someone tried to register again; ``address_in_use`` to an
 address someone asked to move another account to. Both are rendered like the mail package's
-kinds (its ``base.html``/``base.txt`` and macros, autoescaped HTML, one-line subject) and leave
-through the same outbox.
+kinds (its ``base.html``/``base.txt`` and macros, autoescaped HTML, one-line subject, the
+reader's language) and leave through the same outbox.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.i18n.audience import Audience
 from app.mail import outbox, renderer
 from app.mail.branding import MailBranding
 from app.mail.message import MailMessage
@@ -29,43 +27,15 @@ KINDS: dict[str, frozenset[str]] = {
 }
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader([TEMPLATES, renderer.TEMPLATES]),
-        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-    env.filters["date"] = renderer.format_date
-    # The mail package's macros use these; our templates do not (a plain line each).
-    env.filters["nl2br"] = lambda value: Markup("<br>\n").join(
-        escape(line) for line in str(value or "").splitlines()
-    )
-    env.filters["quote"] = lambda value: str(value or "")
-    return env
-
-
-def render(kind: str, branding: MailBranding, **context: Any) -> RenderedMail:
-    """One of our kinds, or else one of the mail package's."""
+def render(
+    kind: str, branding: MailBranding, *, audience: Audience | None = None, **context: Any
+) -> RenderedMail:
+    """One of our kinds, or else one of the mail package's, in ``audience``'s language."""
     if kind not in KINDS:
-        return renderer.render(kind, branding, **context)
-    missing = KINDS[kind] - context.keys()
-    if missing:
-        raise TypeError(f"mail kind {kind!r} needs {', '.join(sorted(missing))}")
-    inline = {k: " ".join(v.split()) for k, v in context.items() if isinstance(v, str)}
-    values: dict[str, Any] = {"name": None, **context, **inline, "branding": branding}
-    env = _environment()
-    text_template = env.get_template(f"{kind}.txt")
-    subject = "".join(text_template.blocks["subject"](text_template.new_context(values)))
-    values["subject"] = " ".join(subject.split())[: renderer.SUBJECT_MAX]
-    return RenderedMail(
-        subject=values["subject"],
-        html=env.get_template(f"{kind}.html").render(values),
-        text=text_template.render(values).strip() + "\n",
-    )
+        return renderer.render(kind, branding, audience=audience, **context)
+    audience = audience or Audience()
+    env = renderer.environment(audience.language, (TEMPLATES, renderer.TEMPLATES))
+    return renderer.render_kind(env, kind, branding, audience, KINDS[kind], context)
 
 
 async def send(
@@ -75,10 +45,11 @@ async def send(
     to: str,
     kind: str,
     reference: str,
+    audience: Audience | None = None,
     **context: Any,
 ) -> None:
     """Renders ``kind`` and queues it in the caller's transaction (sent after the commit)."""
-    mail = render(kind, branding, **context)
+    mail = render(kind, branding, audience=audience, **context)
     message = MailMessage(
         to=to,
         subject=mail.subject,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, StrictBool
 
-from app.core.schemas import OutModel, Password, WireModel
+from app.core.schemas import NewPassword, OutModel, WireModel
 
 
 class AccessRecoverCreate(WireModel):
@@ -16,7 +16,7 @@ class AccessRecoverCreate(WireModel):
 class AccessRecoverFinish(WireModel):
     """`POST /access-recover/me/finish`."""
 
-    newPassword: Password
+    newPassword: NewPassword
     deleteAccessTokens: StrictBool = Field(
         description="True: every access token of the account is revoked (signed out everywhere)."
     )

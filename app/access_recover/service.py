@@ -28,6 +28,7 @@ from app.config import Settings
 from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import Gone
+from app.i18n.audience import Audience
 from app.users import service as user_service
 from app.users.models import User, normalize_email
 
@@ -85,6 +86,7 @@ async def send_reset(session: AsyncSession, settings: Settings, request: ResetRe
         session,
         branding.mail(settings),
         to=user.email_address,
+        audience=Audience.of(user),
         kind="password_reset",
         reference=user.public_id,
         link=_link(branding, settings, secret),
@@ -126,7 +128,7 @@ async def finish_mine(
     failed-log-in block (someone locked out must be able to log in with the new password)."""
     branding = await branding_service.resolve(session, settings, branding_fqdn)
     token, user = await _open(session, secret)
-    user_service.check_password(body.newPassword, "newPassword")
+    user_service.check_password(body.newPassword, "newPassword", (user.email_address, user.name))
     await links.consume(session, token)
     user.password_hash = await security.hash_password(body.newPassword)
     if body.deleteAccessTokens:
@@ -157,6 +159,7 @@ async def _notify_changed(
         session,
         branding.mail(settings),
         to=user.email_address,
+        audience=Audience.of(user),
         kind="password_changed",
         reference=user.public_id,
         name=user.name,
@@ -177,6 +180,7 @@ async def notify_account_exists(
         session,
         branding.mail(settings),
         to=user.email_address,
+        audience=Audience.of(user),
         kind="account_exists",
         reference=user.public_id,
         link=_link(branding, settings, secret),
@@ -196,6 +200,7 @@ async def notify_address_in_use(
         session,
         branding.mail(settings),
         to=owner.email_address,
+        audience=Audience.of(owner),
         kind="address_in_use",
         reference=owner.public_id,
         address=owner.email_address,

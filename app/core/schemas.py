@@ -5,7 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Path
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+from app.core import passwords
 
 T = TypeVar("T")
 
@@ -18,6 +28,16 @@ class WireModel(BaseModel):
 
 # Passwords are taken exactly as typed (never trimmed), 8 to 1024 characters.
 Password = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=1024)]
+
+
+def _not_too_easy(value: str) -> str:
+    if passwords.too_easy(value):
+        raise PydanticCustomError("password_too_easy", passwords.TOO_COMMON)
+    return value
+
+
+# A password being chosen (not one being checked): also refused when it is too easy to guess.
+NewPassword = Annotated[Password, AfterValidator(_not_too_easy)]
 
 
 def _nothing_required(schema: dict[str, Any]) -> None:

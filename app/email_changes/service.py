@@ -33,6 +33,7 @@ from app.core.querying import FilterColumn, ListParams
 from app.email_changes.models import CANCELLED, DONE, PENDING, EmailAddressChange
 from app.email_changes.repository import EmailChangeRepository
 from app.email_changes.schemas import EmailAddressChangeCreate
+from app.i18n.audience import Audience
 from app.mail import outbox, renderer
 from app.mail.branding import MailBranding
 from app.mail.message import MailMessage
@@ -63,9 +64,17 @@ class ChangeView:
 
 
 async def _send(
-    session: AsyncSession, mail: MailBranding, *, to: str, kind: str, reference: str, **ctx: Any
+    session: AsyncSession,
+    mail: MailBranding,
+    user: User,
+    *,
+    to: str,
+    kind: str,
+    reference: str,
+    **ctx: Any,
 ) -> None:
-    rendered = renderer.render(kind, mail, **ctx)
+    """``kind`` in ``user``'s language and time zone, queued in the caller's transaction."""
+    rendered = renderer.render(kind, mail, audience=Audience.of(user), **ctx)
     message = MailMessage(
         to=to,
         subject=rendered.subject,
@@ -122,6 +131,7 @@ async def request_change(
     await _send(
         session,
         mail,
+        user,
         to=address,
         kind="email_change_confirmation",
         reference=change.public_id,
@@ -240,6 +250,7 @@ async def finish_by_link(
         await _send(
             session,
             branding.mail(settings),
+            user,
             to=old_address,
             kind="email_change_notice",
             reference=change.public_id,

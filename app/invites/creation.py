@@ -27,7 +27,7 @@ from app.invites.status import status_of
 from app.memberships.models import Membership
 from app.roles.models import Role
 from app.users import service as user_service
-from app.users.models import normalize_email
+from app.users.models import User, normalize_email
 
 
 @dataclass(slots=True)
@@ -200,9 +200,9 @@ async def create_many(
     # Expired invites of these addresses are closed, so the new ones may be pending.
     for stale in (pending[p.key] for p in plans if p.key in pending):
         await close(session, stale, EXPIRED)
-    invites = await _add_invites(session, auth, settings, branding, plans, now)
-    memberships = await _add_memberships(session, auth, invites, plans)
     accounts = await InviteRepository(session).accounts([p.key for p in plans])
+    invites = await _add_invites(session, auth, settings, branding, plans, now, accounts)
+    memberships = await _add_memberships(session, auth, invites, plans)
     for invite in invites:
         await send(
             session,
@@ -211,6 +211,7 @@ async def create_many(
             company=company,
             branding=branding,
             inviter_name=auth.user.name,
+            inviter_email=auth.user.email_address,
             account=accounts.get(invite.email_normalized),
         )
     await session.flush()
@@ -224,7 +225,9 @@ async def _add_invites(
     branding: BrandingView,
     plans: list[_Plan],
     now: datetime,
+    accounts: dict[str, User],
 ) -> list[Invite]:
+    """The invites; each in the language asked for, else its account's, else the company's."""
     company = auth.company_or_raise
     invites = [
         Invite(
@@ -232,7 +235,7 @@ async def _add_invites(
             email_address=plan.address,
             email_normalized=plan.key,
             message=(plan.item.message or "").strip() or None,
-            language=plan.item.language or company.default_user_invite_language,
+            language=_language(plan, accounts.get(plan.key), company.default_user_invite_language),
             inviter_id=auth.user.id,
             branding=branding.fqdn,
             status=PENDING,
@@ -244,6 +247,10 @@ async def _add_invites(
     session.add_all(invites)
     await _flush_new(session)
     return invites
+
+
+def _language(plan: _Plan, account: User | None, company_default: str) -> str:
+    return plan.item.language or (account.language if account else None) or company_default
 
 
 async def _add_memberships(

@@ -1,4 +1,10 @@
-"""The invite e-mail: a new link for the invite and the message carrying it, in the outbox."""
+"""The invite e-mail: a new link for the invite and the message carrying it, in the outbox.
+
+It is written in the invite's language (set when it was made: the one asked for, else the
+account's, else the company's `defaultUserInviteLanguage`), with dates in the account's time
+zone when the address has one, and names the inviter with their e-mail address: a reader can
+check who it is from, and knows whom to ask for a new one.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ from app.companies.models import Company
 from app.config import Settings
 from app.core.clock import utcnow
 from app.core.errors import BadRequest
+from app.i18n.audience import Audience
+from app.i18n.negotiation import choose
 from app.invites.models import Invite
 from app.mail import outbox
 from app.mail.branding import MailBranding
@@ -21,6 +29,13 @@ from app.users.models import User
 def reference(invite: Invite) -> str:
     """The outbox reference of an invite's e-mails."""
     return f"invite:{invite.public_id}"
+
+
+def audience(invite: Invite, account: User | None) -> Audience:
+    """The invite's language; the account's locale and time zone, when the address has one."""
+    if account is None:
+        return Audience(choose(invite.language))
+    return Audience(choose(invite.language), account.localisation, account.time_zone)
 
 
 def mail_branding(view: BrandingView, settings: Settings) -> MailBranding:
@@ -44,6 +59,7 @@ async def send(
     inviter_name: str,
     account: User | None,
     resend: bool = False,
+    inviter_email: str | None = None,
 ) -> None:
     """A new link (earlier ones stop working) and the e-mail carrying it, in the outbox.
     A ``resend`` cancels the invite's e-mails still waiting there: their links are dead."""
@@ -58,7 +74,7 @@ async def send(
         branding=branding,
         secret=secret,
         company=company,
-        inviter_name=inviter_name,
+        inviter=(inviter_name, inviter_email),
         account=account,
     )
     queue = outbox.replace if resend else outbox.enqueue
@@ -77,7 +93,7 @@ def _message(
     branding: BrandingView,
     secret: str,
     company: Company,
-    inviter_name: str,
+    inviter: tuple[str, str | None],
     account: User | None,
 ) -> MailMessage:
     """The rendered e-mail; a branding whose templates cannot make it is the caller's 400."""
@@ -85,7 +101,9 @@ def _message(
         rendered = render(
             kind,
             sender,
-            inviter_name=inviter_name,
+            audience=audience(invite, account),
+            inviter_name=inviter[0],
+            inviter_email=inviter[1],
             company_name=company.name,
             link=f"{branding.portal_url(settings)}/portal/invites/{secret}",
             expires_on=invite.expires_on,

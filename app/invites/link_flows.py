@@ -110,7 +110,7 @@ async def new_account(
             "with POST /invites/me/finish",
             "Authorization",
         )
-    user_service.check_password(password)
+    user_service.check_password(password, user_inputs=(invite.email_address, name))
     inviter = (await InviteRepository(session).users([invite.inviter_id])).get(
         invite.inviter_id or 0
     )

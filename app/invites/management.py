@@ -90,6 +90,7 @@ async def resend(
             company=company,
             branding=branding,
             inviter_name=(inviter or auth.user).name,
+            inviter_email=(inviter or auth.user).email_address,
             account=accounts.get(invite.email_normalized),
             resend=True,
         )

@@ -12,7 +12,9 @@ from app.action_tokens import service as links
 from app.action_tokens.models import ActionToken
 from app.auth.ratelimit import LoginLimiter, Secret
 from app.companies.models import Company
+from app.core import passwords
 from app.core.errors import BadRequest, ErrorItem, Gone
+from app.i18n.catalogues import Translator
 from app.invites import service
 from app.invites.models import ACCEPTED, DECLINED, EXPIRED, REVOKED, Invite
 from app.invites.repository import InviteRepository
@@ -73,37 +75,54 @@ def _usable(state: LinkState) -> tuple[ActionToken, Invite]:
     return state.token, state.invite
 
 
-async def join_new_account(
-    session: AsyncSession, secret: str, *, name: str, password: str, repeat: str
-) -> tuple[User, Company]:
-    """Creates the account of the invited address and joins. Field errors (``name``,
-    ``password``, ``password_repeat``) come as one BadRequest, before anything changes."""
-    name = " ".join(name.split())
+def _new_account_errors(name: str, password: str, repeat: str, _: Translator) -> list[ErrorItem]:
+    """What is wrong with the form's fields, in the page's language."""
     errors: list[ErrorItem] = []
     if not name:
-        errors.append(ErrorItem("Enter your name", "name"))
+        errors.append(ErrorItem(_("Enter your name"), "name"))
     elif len(name) > NAME_MAX:
-        errors.append(ErrorItem(f"Your name can have at most {NAME_MAX} characters", "name"))
+        errors.append(
+            ErrorItem(_("Your name can have at most %(count)s characters", count=NAME_MAX), "name")
+        )
     if len(password) < user_service.MIN_PASSWORD:
-        errors.append(
-            ErrorItem(
-                f"Choose a password of at least {user_service.MIN_PASSWORD} characters",
-                "password",
-            )
+        message = _(
+            "Choose a password of at least %(count)s characters", count=user_service.MIN_PASSWORD
         )
+        errors.append(ErrorItem(message, "password"))
     elif len(password) > user_service.MAX_PASSWORD:
-        errors.append(
-            ErrorItem(
-                f"A password can have at most {user_service.MAX_PASSWORD} characters", "password"
-            )
+        message = _(
+            "A password can have at most %(count)s characters", count=user_service.MAX_PASSWORD
         )
+        errors.append(ErrorItem(message, "password"))
+    elif passwords.too_easy(password, (name,)):
+        errors.append(ErrorItem(_(passwords.TOO_COMMON), "password"))
     if password != repeat:
-        errors.append(ErrorItem("The passwords do not match", "password_repeat"))
+        errors.append(ErrorItem(_("The passwords do not match"), "password_repeat"))
+    return errors
+
+
+async def join_new_account(
+    session: AsyncSession,
+    secret: str,
+    *,
+    name: str,
+    password: str,
+    repeat: str,
+    translate: Translator | None = None,
+) -> tuple[User, Company]:
+    """Creates the account of the invited address and joins. Field errors (``name``,
+    ``password``, ``password_repeat``) come as one BadRequest, before anything changes, in
+    the language of ``translate`` (English without it)."""
+    name = " ".join(name.split())
+    errors = _new_account_errors(name, password, repeat, translate or Translator("en"))
     if errors:
         raise BadRequest(errors[0].message, items=errors)
     state = await open_link(session, secret)
     token, invite = _usable(state)
     assert state.company is not None
+    if passwords.too_easy(password, (invite.email_address,)):
+        message = (translate or Translator("en"))(passwords.TOO_COMMON)
+        raise BadRequest(message, "password")
     user = await service.new_account(session, token, invite, name=name, password=password)
     return user, state.company
 
@@ -114,6 +133,7 @@ async def join_existing_account(
     client_address: str,
     secret: str,
     password: str,
+    translate: Translator | None = None,
 ) -> tuple[User, Company]:
     """The invited address's account joins, proven by its password (limited like log-ins)."""
     state = await open_link(session, secret)
@@ -124,7 +144,7 @@ async def join_existing_account(
     )
     user = await user_service.verify_login(session, invite.email_address, password)
     if user is None:
-        raise BadRequest("The password is not correct", "password")
+        raise BadRequest((translate or Translator("en"))("The password is not correct"), "password")
     await attempt.succeeded()
     await links.consume(session, token)
     await service.accept(session, invite, user)

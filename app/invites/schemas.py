@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from app.core.clock import aware
-from app.core.schemas import OutModel, Password, PublicIdOut, Ref, WireModel
+from app.core.schemas import NewPassword, OutModel, PublicIdOut, Ref, WireModel
 from app.memberships.schemas import MembershipOut
 
 WireDateTime = Annotated[datetime, AfterValidator(aware)]
@@ -52,7 +52,7 @@ class AccountCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=255)
-    password: Password
+    password: NewPassword
     language: str | None = Field(None, pattern=r"^[a-z]{2}$")
     localisation: str | None = Field(None, min_length=1, max_length=10)
     timeZone: str | None = Field(None, min_length=1, max_length=255)

@@ -1,4 +1,11 @@
-"""One e-mail, and its MIME form (multipart/alternative: plain text, then HTML)."""
+"""One e-mail, and its MIME form (multipart/alternative: plain text, then HTML).
+
+- A plain-ASCII text part is sent as 7bit, not quoted-printable: a long link stays one line
+  that can be copied from the raw message (quoted-printable would soft-wrap it with `=`).
+- An address whose domain is not ASCII (`ada@bücher.example`) is written with its IDNA domain
+  (`ada@xn--bcher-kva.example`), which every server understands; an encoded word is not valid
+  in an address.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+
+from email_validator import EmailNotValidError, validate_email
 
 from app.core.clock import utcnow
 from app.mail.errors import InvalidMessage
@@ -51,11 +60,34 @@ class MailMessage:
             raise InvalidMessage(f"too long: {', '.join(too_long)}")
 
 
+# RFC 5322's limit for a line; 7bit text may not have longer ones.
+_MAX_LINE = 998
+
+
+def _ascii_domain(value: str) -> str:
+    """``value`` with its domain in IDNA form (as is when the local part is not ASCII: that
+    needs SMTPUTF8, and no spelling of the domain helps)."""
+    if value.isascii():
+        return value
+    try:
+        checked = validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidMessage(f"not an e-mail address: {value!r}") from exc
+    return checked.ascii_email or value
+
+
 def _address(value: str, display_name: str = "") -> Address:
     try:
-        return Address(display_name=display_name, addr_spec=value)
+        return Address(display_name=display_name, addr_spec=_ascii_domain(value))
     except (ValueError, IndexError) as exc:
         raise InvalidMessage(f"not an e-mail address: {value!r}") from exc
+
+
+def _text_encoding(text: str) -> str | None:
+    """7bit for plain ASCII (links stay whole); None lets the library choose otherwise."""
+    if text.isascii() and all(len(line) <= _MAX_LINE for line in text.splitlines()):
+        return "7bit"
+    return None
 
 
 def to_email_message(message: MailMessage) -> EmailMessage:
@@ -70,6 +102,8 @@ def to_email_message(message: MailMessage) -> EmailMessage:
     if message.message_id:
         mime["Message-ID"] = _single_line("Message-ID", message.message_id)
     mime["Auto-Submitted"] = "auto-generated"
-    mime.set_content(message.text, subtype="plain", charset="utf-8")
+    mime.set_content(
+        message.text, subtype="plain", charset="utf-8", cte=_text_encoding(message.text)
+    )
     mime.add_alternative(message.html, subtype="html", charset="utf-8")
     return mime

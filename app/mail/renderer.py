@@ -1,13 +1,16 @@
-"""Renders a message kind with a branding into a subject, an HTML part and a text part.
+"""Renders a message kind with a branding, in its reader's language, into a subject, an HTML
+part and a text part.
 
 HTML templates are autoescaped, so nothing a user typed (an invite message, a name) can become
-markup; the subject is collapsed to one line, so nothing can become a header either.
+markup; the subject is collapsed to one line, so nothing can become a header either. Every
+visible word of a template is a `_()` string of the gettext catalogues (app/i18n); dates are
+written for the reader's locale and time zone (`Audience`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,14 +18,16 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from app.core.clock import aware
+from app.i18n import jinja
+from app.i18n.audience import Audience
 from app.mail.branding import MailBranding
 
 TEMPLATES = Path(__file__).parent / "templates"
 SUBJECT_MAX = 250
 
 _INVITE = frozenset({"inviter_name", "company_name", "link", "expires_on"})
-# The context each kind needs; `message`, `name` and `changed_on` may always be left out.
+# The context each kind needs; `message`, `name`, `changed_on` and `inviter_email` may always
+# be left out.
 KINDS: dict[str, frozenset[str]] = {
     "invite_existing_account": _INVITE,
     "invite_new_account": _INVITE,
@@ -32,11 +37,12 @@ KINDS: dict[str, frozenset[str]] = {
     "email_change_notice": frozenset({"new_email"}),
     "password_changed": frozenset(),
 }
-OPTIONAL: dict[str, Any] = {"message": None, "name": None, "changed_on": None}
-_MONTHS = (
-    *("January", "February", "March", "April", "May", "June"),
-    *("July", "August", "September", "October", "November", "December"),
-)
+OPTIONAL: dict[str, Any] = {
+    "message": None,
+    "name": None,
+    "changed_on": None,
+    "inviter_email": None,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +53,8 @@ class RenderedMail:
 
 
 def format_date(value: datetime) -> str:
-    """`29 November 2026, 21:30 UTC`, the same whatever the process locale."""
-    moment = aware(value).astimezone(UTC)
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M} UTC"
+    """`29 November 2026, 21:30 UTC`: English, UTC (a reader's own: `Audience.format_datetime`)."""
+    return Audience().format_datetime(value)
 
 
 def _nl2br(value: str | None) -> Markup:
@@ -61,18 +66,20 @@ def _quote(value: str | None) -> str:
     return "\n".join(f"> {line}".rstrip() for line in str(value or "").splitlines())
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
+@lru_cache(maxsize=32)
+def environment(language: str, search_path: tuple[Path, ...] = (TEMPLATES,)) -> Environment:
+    """The templates of ``search_path`` (first wins) in ``language``."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader(search_path),
         # .html templates escape everything they insert; .txt ones are plain text.
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=jinja.EXTENSIONS,
     )
-    env.filters["date"] = format_date
+    jinja.install(env, language)
     env.filters["nl2br"] = _nl2br
     env.filters["quote"] = _quote
     return env
@@ -90,25 +97,43 @@ def _one_line(value: str) -> str:
     return line if len(line) <= SUBJECT_MAX else line[: SUBJECT_MAX - 1].rstrip() + "…"
 
 
-def render(kind: str, branding: MailBranding, **context: Any) -> RenderedMail:
-    """Raises ValueError for an unknown kind or a bad link, TypeError for missing context."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown mail kind {kind!r}; known: {', '.join(sorted(KINDS))}")
-    missing = KINDS[kind] - context.keys()
+def render_kind(
+    env: Environment,
+    kind: str,
+    branding: MailBranding,
+    audience: Audience,
+    needs: frozenset[str],
+    context: dict[str, Any],
+) -> RenderedMail:
+    """``kind``.txt (with its `subject` block) and ``kind``.html from ``env``; the context
+    checked against ``needs`` (TypeError) and its link (ValueError)."""
+    missing = needs - context.keys()
     if missing:
         raise TypeError(f"mail kind {kind!r} needs {', '.join(sorted(missing))}")
     # Only the message may span lines; a name with a line break in it is shown on one line.
     inline = {k: " ".join(v.split()) for k, v in context.items() if isinstance(v, str)}
-    values = {**OPTIONAL, **context, **inline, "branding": branding}
+    values = {**OPTIONAL, **context, **inline, "branding": branding, "audience": audience}
     values["message"] = context.get("message")
     if "link" in context:
         values["link"] = _checked_link(context["link"])
-    env = _environment()
     text_template = env.get_template(f"{kind}.txt")
     subject_block = text_template.blocks["subject"](text_template.new_context(values))
     values["subject"] = _one_line("".join(subject_block))
+    values["lang"] = audience.language
     return RenderedMail(
         subject=values["subject"],
         html=env.get_template(f"{kind}.html").render(values),
         text=text_template.render(values).strip() + "\n",
     )
+
+
+def render(
+    kind: str, branding: MailBranding, *, audience: Audience | None = None, **context: Any
+) -> RenderedMail:
+    """Raises ValueError for an unknown kind or a bad link, TypeError for missing context.
+    Without ``audience``: English, UTC."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown mail kind {kind!r}; known: {', '.join(sorted(KINDS))}")
+    audience = audience or Audience()
+    env = environment(audience.language)
+    return render_kind(env, kind, branding, audience, KINDS[kind], context)

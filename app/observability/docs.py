@@ -69,7 +69,11 @@ def configuration() -> str:
             GENERATED,
             "",
             "Every setting is an environment variable with the prefix `IXON_`, read once at",
-            "start-up (`app/config.py`). Booleans take `true`/`false` (or `1`/`0`). With",
+            "start-up (`app/config.py`), or a line `IXON_...=value` of the `.env` file in the",
+            "working directory (`IXON_ENV_FILE` names another; the environment wins over it).",
+            "`make run PORT=N` records `IXON_PUBLIC_URL=http://127.0.0.1:N` there, unless it",
+            "names another host, so the `ixon-api` commands link to the port that is served.",
+            "Booleans take `true`/`false` (or `1`/`0`). With",
             "`IXON_ENVIRONMENT=production` the service refuses to start without a real",
             "`IXON_SECRET_KEY` (32 characters or more).",
             "",
@@ -88,6 +92,8 @@ def configuration() -> str:
             "`127.0.0.1`). Behind a proxy on another host, set it to the proxy's address (or `*` "
             "when only the proxy can reach the API): the client address feeds the log-in limits "
             "and the logs. |",
+            "| `IXON_ENV_FILE` | The `.env` file to read settings from (default `.env` in the "
+            "working directory). |",
             "| `IXON_TEST_POSTGRES_URL` | Tests only: the PostgreSQL server the suite creates its "
             "databases on (default `postgresql+asyncpg://postgres@127.0.0.1:5432/postgres`). |",
             "",

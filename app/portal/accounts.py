@@ -3,13 +3,13 @@ confirm a new e-mail address. Served at `/portal/...` (no IXON headers).
 
 GET only shows; every change is a POST from the page, with its CSRF token (app/portal/common.py),
 so a mail scanner that follows links cannot use one up. Unknown links get a 404 page, used or
-expired ones a 410 page, each saying what to do next.
+expired ones a 410 page, each saying what to do next. A page is in the language of the
+account (or registration) its link is for; one that cannot tell, in the browser's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -19,14 +19,17 @@ from app.access_recover import service as recover_service
 from app.access_recover.schemas import AccessRecoverFinish
 from app.action_tokens import service as links
 from app.brandings.service import BrandingView
+from app.core import passwords
 from app.core.clock import utcnow
 from app.core.errors import AppError, Conflict, Gone, NotFound, Unauthorized
 from app.db.session import SessionDep
 from app.email_changes import service as change_service
-from app.mail.renderer import format_date
-from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
+from app.i18n.audience import Audience, Person
+from app.i18n.catalogues import N_, Translator
+from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, language_for, page, settings_of
 from app.portal.router import router
 from app.registrations import service as registration_service
+from app.users.models import User
 from app.users.service import MAX_PASSWORD, MIN_PASSWORD
 
 
@@ -44,28 +47,36 @@ REGISTRATION = Flow(
     "registrations",
     "portal_registration",
     links.REGISTRATION,
-    "Register again: you will receive a new confirmation e-mail.",
-    "If you completed your registration, log in with your e-mail address and password. "
-    "Otherwise register again: you will receive a new confirmation e-mail.",
-    "Log in with this address, or choose a new password from the log-in page if you forgot it.",
+    N_("Register again: you will receive a new confirmation e-mail."),
+    N_(
+        "If you completed your registration, log in with your e-mail address and password. "
+        "Otherwise register again: you will receive a new confirmation e-mail."
+    ),
+    N_("Log in with this address, or choose a new password from the log-in page if you forgot it."),
 )
 ACCESS_RECOVER = Flow(
     "access-recover",
     "portal_access_recover",
     links.ACCESS_RECOVER,
-    "Ask for a new password-reset e-mail on the log-in page.",
-    "If you chose a new password with it, log in with that password. Otherwise ask for a new "
-    "password-reset e-mail on the log-in page, and use the link in the newest e-mail.",
+    N_("Ask for a new password-reset e-mail on the log-in page."),
+    N_(
+        "If you chose a new password with it, log in with that password. Otherwise ask for a "
+        "new password-reset e-mail on the log-in page, and use the link in the newest e-mail."
+    ),
 )
 EMAIL_CHANGE = Flow(
     "email-address-changes",
     "portal_email_change",
     links.EMAIL_CHANGE,
-    "Log in and ask for the change again in your profile: you will receive a new confirmation "
-    "e-mail.",
-    "If you confirmed the change, log in with your new address. Otherwise log in and ask for "
-    "the change again in your profile.",
-    "Log in and ask for the change again with another e-mail address.",
+    N_(
+        "Log in and ask for the change again in your profile: you will receive a new "
+        "confirmation e-mail."
+    ),
+    N_(
+        "If you confirmed the change, log in with your new address. Otherwise log in and ask "
+        "for the change again in your profile."
+    ),
+    N_("Log in and ask for the change again with another e-mail address."),
 )
 
 
@@ -83,26 +94,37 @@ async def _host_branding(session: AsyncSession, request: Request) -> BrandingVie
     return await branding_for(session, request, request.url.hostname)
 
 
+def _audience(request: Request, person: Person | None = None) -> Audience:
+    """``person``'s language (else the browser's), locale and time zone."""
+    if person is None:
+        return Audience(language_for(request))
+    language = language_for(request, person.language)
+    return Audience(language, person.localisation, person.time_zone)
+
+
 def _message(
     request: Request,
     branding: BrandingView,
     heading: str,
     lines: list[str],
     *,
+    audience: Audience,
     status_code: int = 200,
     action_url: str | None = None,
     action_label: str | None = None,
 ) -> HTMLResponse:
     settings = settings_of(request)
+    _ = audience.translate
     return page(
         request,
         "message.html",
         branding,
+        audience=audience,
         status_code=status_code,
         heading=heading,
         lines=lines,
         action_url=action_url or branding.home_url(settings),
-        action_label=action_label or f"Go to {branding.product_name}",
+        action_label=action_label or _("Go to %(product)s", product=branding.product_name),
     )
 
 
@@ -110,38 +132,43 @@ async def _problem(
     session: AsyncSession, request: Request, flow: Flow, secret: str, error: AppError
 ) -> HTMLResponse:
     branding = await _host_branding(session, request)
+    audience = _audience(request)
+    _ = audience.translate
     if isinstance(error, Gone):
         token = await links.lookup(session, flow.kind, secret)
         if token is not None and token.used_on is None and token.expires_on <= utcnow():
-            heading = "This link has expired"
-            lines = ["Links in our e-mails work for a limited time.", flow.expired]
+            heading = _("This link has expired")
+            lines = [_("Links in our e-mails work for a limited time."), _(flow.expired)]
         elif token is not None and token.used_on is not None:
-            heading = "This link has been used already"
-            lines = ["Each link works once, and a newer e-mail replaces it.", flow.used]
+            heading = _("This link has been used already")
+            lines = [_("Each link works once, and a newer e-mail replaces it."), _(flow.used)]
         else:  # what it was for has gone (an account deleted since, say)
-            heading, lines = "This link can no longer be used", [flow.expired]
-        return _message(request, branding, heading, lines, status_code=410)
+            heading, lines = _("This link can no longer be used"), [_(flow.expired)]
+        return _message(request, branding, heading, lines, audience=audience, status_code=410)
     if isinstance(error, Unauthorized | NotFound):
         return _message(
             request,
             branding,
-            "This link is not valid",
-            ["Check that you opened the whole link from the e-mail.", flow.expired],
+            _("This link is not valid"),
+            [_("Check that you opened the whole link from the e-mail."), _(flow.expired)],
+            audience=audience,
             status_code=404,
         )
     if isinstance(error, Conflict):
         return _message(
             request,
             branding,
-            "This e-mail address is already in use",
-            ["Another account uses this e-mail address now.", flow.conflict],
+            _("This e-mail address is already in use"),
+            [_("Another account uses this e-mail address now."), _(flow.conflict)],
+            audience=audience,
             status_code=409,
         )
     return _message(
         request,
         branding,
-        "This did not work",
+        _("This did not work"),
         [item.message for item in error.items],
+        audience=audience,
         status_code=error.status_code,
     )
 
@@ -155,18 +182,23 @@ async def _refused(
     session: AsyncSession, request: Request, flow: Flow, secret: str
 ) -> HTMLResponse:
     """A POST without this page's CSRF token (or from another browser): nothing changes."""
+    audience = _audience(request)
+    _ = audience.translate
     return _message(
         request,
         await _host_branding(session, request),
-        "This form has expired",
+        _("This form has expired"),
         [
-            "For your safety, the form works only for a while and only in the browser that "
-            "opened it. Nothing has been changed.",
-            "Open the page again and retry.",
+            _(
+                "For your safety, the form works only for a while and only in the browser "
+                "that opened it. Nothing has been changed."
+            ),
+            _("Open the page again and retry."),
         ],
+        audience=audience,
         status_code=403,
         action_url=request.url_for(flow.page_name, secret=secret).path,
-        action_label="Open the page again",
+        action_label=_("Open the page again"),
     )
 
 
@@ -183,13 +215,15 @@ async def registration_page(request: Request, session: SessionDep, secret: str) 
         registration = await registration_service.get_mine(session, secret)
     except AppError as error:
         return await _problem(session, request, REGISTRATION, secret, error)
+    audience = _audience(request, registration)
     return page(
         request,
         "accounts/registration.html",
         await branding_for(session, request, registration.branding),
+        audience=audience,
         link=_link(REGISTRATION, secret),
         registration=registration,
-        expires=format_date(registration.expires_on),
+        expires=audience.format_datetime(registration.expires_on),
         action=_action(request, REGISTRATION, secret),
     )
 
@@ -204,28 +238,42 @@ async def finish_registration(request: Request, session: SessionDep, secret: str
         await session.rollback()
         return await _problem(session, request, REGISTRATION, secret, error)
     branding = await branding_for(session, request, registration.branding)
+    audience = _audience(request, registration)
+    _ = audience.translate
     return _message(
         request,
         branding,
-        "Your registration is complete",
+        _("Your registration is complete"),
         [
-            f"Your account and the company {registration.company_name} have been created.",
-            "You can now log in with your e-mail address and the password you chose.",
+            _(
+                "Your account and the company %(company)s have been created.",
+                company=registration.company_name,
+            ),
+            _("You can now log in with your e-mail address and the password you chose."),
         ],
-        action_label=f"Log in to {branding.product_name}",
+        audience=audience,
+        action_label=_("Log in to %(product)s", product=branding.product_name),
     )
 
 
 # --- password recovery ---------------------------------------------------------------------
 
 
-def _password_errors(form: dict[str, str]) -> list[str]:
+def _password_errors(form: dict[str, str], user: User, _: Translator) -> list[str]:
     new, repeated = form.get("new_password", ""), form.get("repeat_password", "")
     errors = []
     if not MIN_PASSWORD <= len(new) <= MAX_PASSWORD:
-        errors.append(f"Choose a password of {MIN_PASSWORD} to {MAX_PASSWORD} characters.")
+        errors.append(
+            _(
+                "Choose a password of %(min)s to %(max)s characters.",
+                min=MIN_PASSWORD,
+                max=MAX_PASSWORD,
+            )
+        )
     elif new != repeated:
-        errors.append("The two passwords are not the same. Type the new password twice.")
+        errors.append(_("The two passwords are not the same. Type the new password twice."))
+    elif passwords.too_easy(new, (user.email_address, user.name)):
+        errors.append(_(passwords.TOO_COMMON))
     return errors
 
 
@@ -233,31 +281,39 @@ async def _password_form(
     session: AsyncSession,
     request: Request,
     secret: str,
-    errors: list[str] | None = None,
-    sign_out: bool = True,
-) -> HTMLResponse:
+    form: dict[str, str] | None = None,
+) -> tuple[HTMLResponse | None, User | None]:
+    """The form again when ``form`` has mistakes (or the link is no good); else (None, user)."""
     try:
         user = await recover_service.get_mine(session, secret)
     except AppError as error:
-        return await _problem(session, request, ACCESS_RECOVER, secret, error)
-    return page(
+        return await _problem(session, request, ACCESS_RECOVER, secret, error), None
+    audience = _audience(request, user)
+    errors = _password_errors(form, user, audience.translate) if form is not None else []
+    if form is not None and not errors:
+        return None, user
+    response = page(
         request,
         "accounts/access_recover.html",
         await _host_branding(session, request),
+        audience=audience,
         status_code=400 if errors else 200,
         link=_link(ACCESS_RECOVER, secret),
         email=user.email_address,
-        errors=errors or [],
-        sign_out=sign_out,
+        errors=errors,
+        sign_out=form is None or form.get("sign_out") == "yes",
         min_password=MIN_PASSWORD,
         max_password=MAX_PASSWORD,
         action=_action(request, ACCESS_RECOVER, secret),
     )
+    return response, user
 
 
 @router.get("/access-recover/{secret}", name="portal_access_recover")
 async def access_recover_page(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
-    return await _password_form(session, request, secret)
+    response, _user = await _password_form(session, request, secret)
+    assert response is not None
+    return response
 
 
 @router.post("/access-recover/{secret}/finish", name="portal_access_recover_finish")
@@ -265,10 +321,11 @@ async def finish_access_recover(request: Request, session: SessionDep, secret: s
     form = await _form(request)
     if not _csrf_ok(request, ACCESS_RECOVER, secret, form):
         return await _refused(session, request, ACCESS_RECOVER, secret)
+    refused, user = await _password_form(session, request, secret, form)
+    if refused is not None or user is None:
+        assert refused is not None
+        return refused
     sign_out = form.get("sign_out") == "yes"
-    errors = _password_errors(form)
-    if errors:
-        return await _password_form(session, request, secret, errors, sign_out)
     branding = await _host_branding(session, request)
     body = AccessRecoverFinish(newPassword=form["new_password"], deleteAccessTokens=sign_out)
     try:
@@ -283,15 +340,18 @@ async def finish_access_recover(request: Request, session: SessionDep, secret: s
     except AppError as error:
         await session.rollback()
         return await _problem(session, request, ACCESS_RECOVER, secret, error)
-    lines = ["You can now log in with your new password."]
+    audience = _audience(request, user)
+    _ = audience.translate
+    lines = [_("You can now log in with your new password.")]
     if sign_out:
-        lines.append("You have been signed out everywhere: log in again on each device.")
+        lines.append(_("You have been signed out everywhere: log in again on each device."))
     return _message(
         request,
         branding,
-        "Your password has been changed",
+        _("Your password has been changed"),
         lines,
-        action_label=f"Log in to {branding.product_name}",
+        audience=audience,
+        action_label=_("Log in to %(product)s", product=branding.product_name),
     )
 
 
@@ -304,14 +364,16 @@ async def email_change_page(request: Request, session: SessionDep, secret: str) 
         view = await change_service.get_by_link(session, secret)
     except AppError as error:
         return await _problem(session, request, EMAIL_CHANGE, secret, error)
+    audience = _audience(request, view.user)
     return page(
         request,
         "accounts/email_change.html",
         await branding_for(session, request, view.change.branding),
+        audience=audience,
         link=_link(EMAIL_CHANGE, secret),
         old_address=view.user.email_address,
         new_address=view.change.new_email_address,
-        expires=format_date(view.change.expires_on),
+        expires=audience.format_datetime(view.change.expires_on),
         action=_action(request, EMAIL_CHANGE, secret),
     )
 
@@ -325,14 +387,20 @@ async def finish_email_change(request: Request, session: SessionDep, secret: str
     except AppError as error:
         await session.rollback()
         return await _problem(session, request, EMAIL_CHANGE, secret, error)
-    lines: list[Any] = [
-        f"From now on, log in with {view.change.new_email_address}.",
-        f"We have let your previous address, {view.change.old_email_address}, know.",
+    audience = _audience(request, view.user)
+    _ = audience.translate
+    lines = [
+        _("From now on, log in with %(address)s.", address=view.change.new_email_address),
+        _(
+            "We have let your previous address, %(address)s, know.",
+            address=view.change.old_email_address,
+        ),
     ]
     return _message(
         request,
         await branding_for(session, request, view.change.branding),
-        "Your e-mail address has been changed",
+        _("Your e-mail address has been changed"),
         lines,
-        action_label="Log in",
+        audience=audience,
+        action_label=_("Log in"),
     )

@@ -1,6 +1,9 @@
-"""What every invitee page shares: templates, branding, CSRF protection.
+"""What every invitee page shares: templates, branding, language, CSRF protection.
 
-Pages are server-rendered and work without JavaScript. Every state change is a POST carrying a
+Pages are server-rendered and work without JavaScript. Each is in its reader's language (the
+invite's, the account's, ...; else the browser's `Accept-Language`; else English): templates
+mark their words with `{{ _("...") }}`, and `page()` renders them with that language's
+catalogue (app/i18n). Every state change is a POST carrying a
 CSRF token (signed with python-jose, bound to the page's link and to a cookie), so a mail
 scanner following a link can never use an invite up.
 """
@@ -10,12 +13,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.brandings import service as branding_service
@@ -24,16 +29,40 @@ from app.config import Settings
 from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import AppError
+from app.i18n import jinja
+from app.i18n.audience import Audience
+from app.i18n.catalogues import Translator
+from app.i18n.negotiation import choose
 from app.state import app_settings
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-# Page text is marked with `_()` / `{% trans %}` for the gettext catalogues; until a locale's
-# translations are installed, the English text shows as written.
-TEMPLATES.env.add_extension("jinja2.ext.i18n")
-TEMPLATES.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+# Names every page template may use, registered by the modules that define them
+# (app/portal/router.py: portal_path) before the first page is rendered.
+PAGE_GLOBALS: dict[str, Any] = {}
 CSRF_COOKIE = "ixon_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_LIFETIME = timedelta(hours=2)
+
+
+@lru_cache(maxsize=8)
+def templates(language: str) -> Jinja2Templates:
+    """The page templates, speaking ``language``."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        extensions=jinja.EXTENSIONS,
+    )
+    env.globals.update(PAGE_GLOBALS)
+    return Jinja2Templates(env=jinja.install(env, language))
+
+
+def language_for(request: Request, *candidates: str | None) -> str:
+    """The first of ``candidates`` we have a catalogue for, else the browser's choice."""
+    return choose(*candidates, accept_language=request.headers.get("accept-language"))
+
+
+def translator(request: Request, *candidates: str | None) -> Translator:
+    return Translator(language_for(request, *candidates))
 
 
 def settings_of(request: Request) -> Settings:
@@ -83,15 +112,28 @@ def page(
     *,
     status_code: int = 200,
     link: str | None = None,
+    audience: Audience | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    """Renders a page in the branding; with ``link`` it carries a CSRF token for its forms."""
-    values: dict[str, Any] = {"branding": branding, "settings": settings_of(request), **context}
+    """Renders a page in the branding, for ``audience`` (else in the browser's language);
+    with ``link`` it carries a CSRF token for its forms."""
+    audience = audience or Audience(language_for(request))
+    values: dict[str, Any] = {
+        "branding": branding,
+        "settings": settings_of(request),
+        "audience": audience,
+        "lang": audience.language,
+        **context,
+    }
     cookie = None
     if link is not None:
         values["csrf_token"], cookie = csrf_token(request, link)
-    response = TEMPLATES.TemplateResponse(request, template, values, status_code=status_code)
+    response = templates(audience.language).TemplateResponse(
+        request, template, values, status_code=status_code
+    )
     _harden(response)
+    response.headers["Content-Language"] = audience.language
+    response.headers["Vary"] = "Accept-Language"
     if cookie is not None:
         response.set_cookie(
             CSRF_COOKIE,

@@ -14,7 +14,7 @@ from app.core.errors import AppError, TooManyRequests
 from app.db.after_answer import after_answer
 from app.db.session import SessionDep
 from app.portal import signin
-from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
+from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of, translator
 from app.portal.router import router
 
 HOME = "home"  # the CSRF binding of this page's forms (the sign-in form's too)
@@ -50,13 +50,14 @@ async def home(request: Request, session: SessionDep) -> Response:
 async def forgot_password(request: Request, session: SessionDep) -> HTMLResponse:
     form = await request.form()
     address = str(form.get("email") or "").strip()
+    _ = translator(request)
     if not csrf_valid(request, HOME, str(form.get(CSRF_FIELD) or "")):
         return await _home(
             request,
             session,
             status_code=400,
             address=address,
-            error="This form has expired; please try again.",
+            error=_("This form has expired; please try again."),
         )
     settings = settings_of(request)
     client = request.client.host if request.client else None
@@ -76,7 +77,7 @@ async def forgot_password(request: Request, session: SessionDep) -> HTMLResponse
             session,
             status_code=429,
             address=address,
-            error="Too many requests for this address; try again later.",
+            error=_("Too many requests for this address; try again later."),
         )
     except AppError:
         await session.rollback()
@@ -85,17 +86,20 @@ async def forgot_password(request: Request, session: SessionDep) -> HTMLResponse
             session,
             status_code=400,
             address=address,
-            error="Enter a valid e-mail address, such as name@example.com.",
+            error=_("Enter a valid e-mail address, such as name@example.com."),
         )
     branding = await branding_for(session, request, None)
     answer = page(
         request,
         "message.html",
         branding,
-        heading="Check your e-mail",
+        heading=_("Check your e-mail"),
         lines=[
-            f"If {address} has an account, an e-mail with a link to choose a new password "
-            "is on its way. The link works for one hour."
+            _(
+                "If %(address)s has an account, an e-mail with a link to choose a new password "
+                "is on its way. The link works for one hour.",
+                address=address,
+            )
         ],
     )
     return after_answer(

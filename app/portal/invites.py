@@ -4,7 +4,9 @@ The page says who invites whom to what, and how to join in two short steps: with
 account (name and password) or, when the address has one, with its password. GET only shows;
 joining and declining are POSTs from the page with its CSRF token (app/portal/common.py), so a
 mail scanner that opens the link changes nothing. Expired, withdrawn, declined, used and
-unknown links each get their own page (410 or 404) that says what to do next.
+unknown links each get their own page (410 or 404) that says what to do next. Declining asks
+for confirmation first, on a page of its own (no JavaScript needed). The pages are in the
+invite's language (else the browser's), and name the inviter with their e-mail address.
 
 After joining, a signed cookie (`ixon_portal_user`) remembers who joined in this browser, so
 the page can say so when a link for another address is opened next.
@@ -25,11 +27,21 @@ from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import AppError, BadRequest, TooManyRequests
 from app.db.session import SessionDep
+from app.i18n.audience import Audience
 from app.invites import pages
 from app.invites.pages import LinkState
-from app.mail.renderer import format_date
 from app.portal import sessions
-from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, page, settings_of
+from app.portal.common import (
+    CSRF_FIELD,
+    branding_for,
+    csrf_valid,
+    language_for,
+    page,
+    settings_of,
+)
+from app.portal.invite_texts import audience_of as _audience
+from app.portal.invite_texts import closed_text as _closed_text
+from app.portal.invite_texts import inviter as _inviter
 from app.portal.router import router
 from app.users.models import User
 from app.users.service import MAX_PASSWORD, MIN_PASSWORD
@@ -85,6 +97,7 @@ def _message(
     heading: str,
     lines: list[str],
     *,
+    audience: Audience,
     status_code: int = 200,
     action_url: str | None = None,
     action_label: str | None = None,
@@ -93,6 +106,7 @@ def _message(
         request,
         "message.html",
         branding,
+        audience=audience,
         status_code=status_code,
         heading=heading,
         lines=lines,
@@ -103,78 +117,23 @@ def _message(
 
 def _closed(request: Request, branding: BrandingView, state: LinkState) -> HTMLResponse:
     """The page of a link that cannot be used (any more), with what to do next."""
-    settings = settings_of(request)
-    portal = branding.home_url(settings)
-    product = branding.product_name
-    company = state.company.name if state.company is not None else ""
-    address = state.invite.email_address if state.invite is not None else ""
-    who = state.inviter_name
-    sign_in = {"action_url": portal, "action_label": f"Go to {product}"}
-    if state.state == "expired":
-        return _message(
-            request,
-            branding,
-            "This invitation has expired",
-            [
-                f"Invitations to {company} are valid for a limited time, and this one has run out.",
-                f"Ask {who} to send it again: you will get a new e-mail with a new link.",
-            ],
-            status_code=410,
-        )
-    if state.state == "revoked":
-        return _message(
-            request,
-            branding,
-            "This invitation has been withdrawn",
-            [
-                f"{company} has withdrawn this invitation, so it can no longer be accepted.",
-                f"If you think this is a mistake, ask {who} to invite you again.",
-            ],
-            status_code=410,
-        )
+    audience = _audience(request, state)
+    _ = audience.translate
+    heading, lines, status_code = _closed_text(state, branding.product_name, _)
     if state.state == "accepted":
+        portal = branding.home_url(settings_of(request))
+        label = _("Go to %(product)s", product=branding.product_name)
         return _message(
             request,
             branding,
-            f"You have already joined {company}",
-            [
-                "This invitation has been accepted, so the link has done its job.",
-                f"Sign in to {product} with {address} and your password.",
-            ],
-            status_code=410,
-            **sign_in,
+            heading,
+            lines,
+            audience=audience,
+            status_code=status_code,
+            action_url=portal,
+            action_label=label,
         )
-    if state.state == "declined":
-        return _message(
-            request,
-            branding,
-            "You declined this invitation",
-            [f"If you changed your mind, ask {who} to invite you to {company} again."],
-            status_code=410,
-        )
-    if state.state == "replaced":
-        return _message(
-            request,
-            branding,
-            "This link has been replaced",
-            [
-                f"A newer invitation e-mail was sent to {address}; this older link no longer "
-                "works.",
-                "Open the link in the most recent invitation e-mail.",
-            ],
-            status_code=410,
-        )
-    return _message(
-        request,
-        branding,
-        "This link is not valid",
-        [
-            "Check that you opened the whole link from the invitation e-mail.",
-            "If it still does not work, ask the person who invited you to send the invitation "
-            "again.",
-        ],
-        status_code=404,
-    )
+    return _message(request, branding, heading, lines, audience=audience, status_code=status_code)
 
 
 def _invite_page(
@@ -189,13 +148,17 @@ def _invite_page(
     signed_in_as: str | None = None,
 ) -> HTMLResponse:
     assert state.invite is not None and state.company is not None
+    audience = _audience(request, state)
     context: dict[str, Any] = {
         "invite": state.invite,
         "company": state.company,
-        "inviter_name": state.inviter_name,
+        "inviter_name": state.inviter.name
+        if state.inviter
+        else audience.translate("the person who invited you"),
+        "inviter_email": state.inviter.email_address if state.inviter else None,
         "grants": state.grants,
         "has_account": state.account is not None,
-        "expires": format_date(state.invite.expires_on),
+        "expires": audience.format_datetime(state.invite.expires_on),
         "portal_url": branding.home_url(settings_of(request)),
         "secret": secret,
         "errors": errors or {},
@@ -208,24 +171,32 @@ def _invite_page(
         request,
         "invites/invite.html",
         branding,
+        audience=audience,
         status_code=status_code,
         link=_link(secret),
         **context,
     )
 
 
-def _expired_form(request: Request, branding: BrandingView, secret: str | None) -> HTMLResponse:
+def _expired_form(
+    request: Request, branding: BrandingView, secret: str | None, state: LinkState | None = None
+) -> HTMLResponse:
+    audience = _audience(request, state) if state is not None else Audience(language_for(request))
+    _ = audience.translate
     return _message(
         request,
         branding,
-        "This form has expired, reload the page",
+        _("This form has expired, reload the page"),
         [
-            "For your safety, the form works only for a while and only in the browser that "
-            "opened it. Nothing has been changed.",
+            _(
+                "For your safety, the form works only for a while and only in the browser "
+                "that opened it. Nothing has been changed."
+            ),
         ],
+        audience=audience,
         status_code=400,
         action_url=_link(secret) if secret else None,
-        action_label="Reload the invitation" if secret else None,
+        action_label=_("Reload the invitation") if secret else None,
     )
 
 
@@ -256,9 +227,10 @@ async def accept_invite(request: Request, session: SessionDep, secret: str) -> H
     form = await _form(request)
     state, branding = await _state(request, session, secret)
     if not csrf_valid(request, _link(secret), form.get(CSRF_FIELD)):
-        return _expired_form(request, branding, secret)
+        return _expired_form(request, branding, secret, state)
     if state.state != pages.OPEN:
         return _closed(request, branding, state)
+    _ = _audience(request, state).translate
     try:
         if state.account is not None:
             user, company = await pages.join_existing_account(
@@ -267,6 +239,7 @@ async def accept_invite(request: Request, session: SessionDep, secret: str) -> H
                 request.client.host if request.client else "unknown",
                 secret,
                 form.get("password", ""),
+                translate=_,
             )
         else:
             user, company = await pages.join_new_account(
@@ -275,6 +248,7 @@ async def accept_invite(request: Request, session: SessionDep, secret: str) -> H
                 name=form.get("name", ""),
                 password=form.get("password", ""),
                 repeat=form.get("password_repeat", ""),
+                translate=_,
             )
     except (BadRequest, TooManyRequests) as error:
         await session.rollback()  # nothing half done; what the page shows is read again
@@ -282,6 +256,8 @@ async def accept_invite(request: Request, session: SessionDep, secret: str) -> H
         if state.state != pages.OPEN:
             return _closed(request, branding, state)
         errors = {item.property_name or "password": item.message for item in error.items}
+        if isinstance(error, TooManyRequests):
+            errors = {"password": _("Too many attempts with a wrong password; try again later.")}
         return _invite_page(
             request,
             branding,
@@ -296,42 +272,85 @@ async def accept_invite(request: Request, session: SessionDep, secret: str) -> H
         state, branding = await _state(request, session, secret)
         return _closed(request, branding, state)
     portal = branding.home_url(settings_of(request))
+    audience = Audience(language_for(request, user.language), user.localisation, user.time_zone)
+    _ = audience.translate
+    product = branding.product_name
     response = _message(
         request,
         branding,
-        f"Welcome to {company.name}",
+        _("Welcome to %(company)s", company=company.name),
         [
-            f"You are now a member of {company.name} on {branding.product_name}.",
-            f"Sign in with {user.email_address} and your password.",
+            _(
+                "You are now a member of %(company)s on %(product)s.",
+                company=company.name,
+                product=product,
+            ),
+            _("Sign in with %(address)s and your password.", address=user.email_address),
         ],
+        audience=audience,
         action_url=portal,
-        action_label=f"Go to {branding.product_name}",
+        action_label=_("Go to %(product)s", product=product),
     )
     _remember(request, response, user)
     return response
 
 
+@router.get("/invites/{secret}/decline", name="portal_invite_decline_confirm")
+async def decline_page(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    """Asks whether to decline; changes nothing (a mail scanner may open it too)."""
+    state, branding = await _state(request, session, secret)
+    if state.state != pages.OPEN:
+        return _closed(request, branding, state)
+    return _decline_page(request, branding, state, secret)
+
+
+def _decline_page(
+    request: Request, branding: BrandingView, state: LinkState, secret: str
+) -> HTMLResponse:
+    return page(
+        request,
+        "invites/decline.html",
+        branding,
+        audience=_audience(request, state),
+        link=_link(secret),
+        invite=state.invite,
+        company=state.company,
+        inviter_name=_inviter(state, _audience(request, state).translate),
+        secret=secret,
+    )
+
+
 @router.post("/invites/{secret}/decline", name="portal_invite_decline")
 async def decline_invite(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
+    """Declines when the confirmation page's form says so (`confirm=yes`); a POST without it
+    (the invitation page of an older release) gets the confirmation page."""
     form = await _form(request)
     state, branding = await _state(request, session, secret)
     if not csrf_valid(request, _link(secret), form.get(CSRF_FIELD)):
-        return _expired_form(request, branding, secret)
+        return _expired_form(request, branding, secret, state)
+    if state.state == pages.OPEN and form.get("confirm") != "yes":
+        return _decline_page(request, branding, state, secret)
     try:
         state = await pages.decline_link(session, secret)
     except AppError:
         await session.rollback()
         state, branding = await _state(request, session, secret)
         return _closed(request, branding, state)
+    audience = _audience(request, state)
+    _ = audience.translate
     company = state.company.name if state.company is not None else ""
     return _message(
         request,
         branding,
-        "You declined this invitation",
+        _("You declined this invitation"),
         [
-            f"You will not join {company}. The link in the e-mail no longer works.",
-            f"If you change your mind, ask {state.inviter_name} to invite you again.",
+            _(
+                "You will not join %(company)s. The link in the e-mail no longer works.",
+                company=company,
+            ),
+            _("If you change your mind, ask %(who)s to invite you again.", who=_inviter(state, _)),
         ],
+        audience=audience,
     )
 
 

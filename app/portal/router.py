@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import BaseRoute, NoMatchFound
 
-from app.portal.common import TEMPLATES
+from app.portal.common import PAGE_GLOBALS
 from app.portal.errors import PageRoute
 from app.portal.errors import install as install_error_pages
 
@@ -41,7 +41,7 @@ def has_page(name: str) -> bool:
     return True
 
 
-TEMPLATES.env.globals["portal_path"] = portal_path
+PAGE_GLOBALS["portal_path"] = portal_path
 
 
 def include(app: FastAPI) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from app.core.schemas import OutModel, Password, Ref, WireModel
+from app.core.schemas import NewPassword, OutModel, Ref, WireModel
 
 
 class RegistrationCreate(WireModel):
@@ -14,7 +14,7 @@ class RegistrationCreate(WireModel):
     companyName: str = Field(min_length=1, max_length=255)
     name: str = Field(min_length=1, max_length=255)
     emailAddress: str = Field(max_length=254)
-    password: Password
+    password: NewPassword
     language: str | None = Field(None, min_length=2, max_length=2, pattern=r"^[a-z]{2}$")
     localisation: str | None = Field(None, min_length=1, max_length=10)
     timeZone: str | None = Field(None, min_length=1, max_length=255)

@@ -29,6 +29,8 @@ from app.config import Settings
 from app.core import ids, security
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Gone
+from app.i18n.audience import Audience
+from app.i18n.negotiation import choose
 from app.mail import outbox, renderer
 from app.mail.message import MailMessage
 from app.registrations.models import CANCELLED, FINISHED, PENDING, Registration
@@ -70,6 +72,7 @@ async def register(
     rendered = renderer.render(
         "registration_confirmation",
         mail,
+        audience=Audience(choose(body.language), body.localisation, body.timeZone),
         link=f"{mail.portal_url}{PAGE_PATH}{secret}",
         expires_on=expires,
         name=body.name,

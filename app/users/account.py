@@ -43,7 +43,7 @@ async def change_password(
     if not await security.verify_password(user.password_hash, body.oldPassword):
         raise BadRequest("The old password is incorrect", "oldPassword")
     await attempt.succeeded()
-    user_service.check_password(body.newPassword, "newPassword")
+    user_service.check_password(body.newPassword, "newPassword", (user.email_address, user.name))
     user.password_hash = await security.hash_password(body.newPassword)
     if body.deleteAccessTokens:
         await token_service.revoke_all_of(session, user, except_id=auth.token.id)

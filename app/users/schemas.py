@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from app.core.schemas import OutModel, Password, WireModel
+from app.core.schemas import NewPassword, OutModel, Password, WireModel
 from app.memberships.schemas import MembershipOut
 
 
@@ -84,7 +84,7 @@ class PasswordChange(WireModel):
     """`POST /users/me/password`. Passwords are taken as typed: no whitespace is trimmed."""
 
     oldPassword: Password
-    newPassword: Password
+    newPassword: NewPassword
     deleteAccessTokens: StrictBool = Field(
         description="True: every other access token of the account is revoked."
     )

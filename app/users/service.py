@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.applications.models import Application
 from app.auth.context import AuthContext
 from app.auth.permissions import Permission
-from app.core import security
+from app.core import passwords, security
 from app.core.clock import utcnow
 from app.core.errors import AppError, BadRequest, Conflict, not_found
 from app.core.querying import FilterColumn, ListParams, Selection
@@ -36,11 +36,17 @@ def check_email(address: str, property_name: str = "emailAddress") -> str:
     return result.normalized
 
 
-def check_password(password: str, property_name: str = "password") -> None:
+def check_password(
+    password: str, property_name: str = "password", user_inputs: Sequence[str | None] = ()
+) -> None:
+    """A new password: 8 to 1024 characters, and not one that is easy to guess (common ones,
+    or the account's own name or address: ``user_inputs``)."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise BadRequest(
             f"A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters", property_name
         )
+    if passwords.too_easy(password, user_inputs):
+        raise BadRequest(passwords.TOO_COMMON, property_name)
 
 
 async def by_email(session: AsyncSession, address: str) -> User | None:
@@ -58,7 +64,7 @@ async def create_person(
 ) -> User:
     address = check_email(email)
     if password is not None:
-        check_password(password)
+        check_password(password, user_inputs=(email, name))
     repository = UserRepository(session)
     if await repository.by_email(address) is not None:
         raise Conflict("An account with this e-mail address exists already", "emailAddress")

@@ -63,7 +63,7 @@ async def test_a_new_person_creates_an_account_from_the_invite_email(
     main = page.get_by_role("main")
     for shown in (acme.name, address, "Viewer", group["name"], MESSAGE, expires_year):
         await expect(main).to_contain_text(shown)
-    await expect(page.get_by_role("button", name="Decline invitation")).to_be_visible()
+    await expect(page.get_by_role("link", name="Decline invitation")).to_be_visible()
     form = page.locator("form", has=page.get_by_role("button", name="Create account and join"))
     assert (await form.get_attribute("method") or "").lower() == "post"
     await expect(form.locator("input[type=hidden][name=csrf_token]")).to_have_count(1)
@@ -95,7 +95,7 @@ async def test_an_existing_account_logs_in_and_joins(
     await visit(page, mail.link)
     await expect(heading(page)).to_contain_text(f"You're invited to join {acme.company_name}")
     await expect(page.get_by_label("Your name")).to_have_count(0)
-    await expect(page.get_by_role("button", name="Decline invitation")).to_be_visible()
+    await expect(page.get_by_role("link", name="Decline invitation")).to_be_visible()
     assert await unlabelled_controls(page) == []
     # Opening the link (what a mail scanner does) accepts nothing.
     assert await api.invite_status(acme, invite_id) == "pending"
@@ -150,7 +150,8 @@ async def test_each_state_of_a_link_has_its_own_page(
     declined_id = await api.invite(acme, declined)
     declined_link = (await live.mailbox.receive(declined, "invites")).link
     await visit(page, declined_link)
-    await page.get_by_role("button", name="Decline invitation").click()
+    await page.get_by_role("link", name="Decline invitation").click()  # asks first
+    await page.get_by_role("button", name="Yes, decline the invitation").click()
     await expect(heading(page)).to_contain_text("You declined this invitation")
     assert await api.invite_status(acme, declined_id) == "declined"
 

@@ -74,7 +74,10 @@ async def test_a_new_person_sees_who_invites_them_to_what_and_two_steps(
     assert response.status_code == 200
     assert _h1(response) == "You're invited to join Company A"
     text = _text(response)
-    assert "Company A Admin invited newbie@example.com to join Company A on IXON Cloud" in text
+    assert (
+        "Company A Admin (admin.a@example.com) invited newbie@example.com to join Company A "
+        "on IXON Cloud" in text
+    )  # the inviter's address: whom the reader can check, and ask
     assert "The role Editor in Company A" in text
     assert "<b>Hi</b>" in text and "&lt;b&gt;Hi&lt;/b&gt;" in response.text  # escaped
     assert "This invitation is valid until" in text and " UTC" in text
@@ -87,7 +90,7 @@ async def test_a_new_person_sees_who_invites_them_to_what_and_two_steps(
     readonly = '<input type="email" id="email" value="newbie@example.com" readonly'
     assert readonly in response.text
     assert ">Create account and join</button>" in response.text
-    assert ">Decline invitation</button>" in response.text
+    assert ">Decline invitation</a>" in response.text  # to the confirmation step
     assert 'action="/portal/invites/' + secret + '/accept"' in response.text
     assert "<script" not in response.text.lower()
 
@@ -103,7 +106,7 @@ async def test_someone_with_an_account_logs_in_to_join(
     assert '<label for="password">Password</label>' in response.text
     assert 'autocomplete="current-password"' in response.text
     assert ">Log in and join</button>" in response.text
-    assert ">Decline invitation</button>" in response.text
+    assert ">Decline invitation</a>" in response.text  # to the confirmation step
     assert "Forgot your password?" in text
     assert "Your name" not in text and "Repeat password" not in text
 
@@ -233,11 +236,25 @@ async def test_a_post_without_the_pages_token_changes_nothing(
 # --- declining, and the links that no longer work ----------------------------------------------
 
 
-async def test_declining_from_the_page(api: Api, world: World, client: httpx.AsyncClient) -> None:
+async def test_declining_asks_for_confirmation_first(
+    api: Api, world: World, client: httpx.AsyncClient
+) -> None:
     invite_id = await invite(api, "nope@example.com")
     secret = await link_of(world.sessionmaker, invite_id)
     page = await _open(client, secret)
-    response = await _post(client, f"/portal/invites/{secret}/decline", page)
+    # The invitation page links to a confirmation step (a plain link: no JavaScript).
+    assert f'href="/portal/invites/{secret}/decline"' in page.text
+    confirm = await client.get(f"/portal/invites/{secret}/decline")
+    assert confirm.status_code == 200
+    assert _h1(confirm) == "Decline the invitation to Company A?"
+    assert "the link in the e-mail stops working" in _text(confirm)
+    assert f'href="/portal/invites/{secret}"' in confirm.text  # "No, go back"
+    assert (await invite_row(world.sessionmaker, invite_id)).status == "pending"
+    # A POST without the confirmation (an old page, a stray click) only asks.
+    unconfirmed = await _post(client, f"/portal/invites/{secret}/decline", page)
+    assert unconfirmed.status_code == 200 and _h1(unconfirmed) == _h1(confirm)
+    assert (await invite_row(world.sessionmaker, invite_id)).status == "pending"
+    response = await _post(client, f"/portal/invites/{secret}/decline", confirm, confirm="yes")
     assert response.status_code == 200 and _h1(response) == "You declined this invitation"
     assert (await invite_row(world.sessionmaker, invite_id)).status == "declined"
     later = await _open(client, secret)
@@ -257,7 +274,7 @@ async def test_each_dead_link_says_what_to_do(
     await expire(world.sessionmaker, expired_id)
     response = await _open(client, expired)
     assert response.status_code == 410 and _h1(response) == "This invitation has expired"
-    assert "Ask Company A Admin to send it again" in _text(response)
+    assert "Ask Company A Admin (admin.a@example.com) to send it again" in _text(response)
 
     revoked_id = await invite(api, "revoked@example.com")
     revoked = await link_of(world.sessionmaker, revoked_id)

@@ -61,8 +61,8 @@ def test_dry_run_reports_every_row_and_writes_nothing(
     code, out, _ = ixon(*args, "--dry-run", "--json")
     assert code == 1  # invalid rows
     assert results(out) == [
-        (2, "ann@example.com", "invited"),
-        (3, "bob@example.com", "invited"),
+        (2, "ann@example.com", "would invite"),
+        (3, "bob@example.com", "would invite"),
         (4, ADMIN_EMAIL, "already member"),
         (5, "not-an-address", "invalid"),
         (6, "carl@example.com", "invalid"),
@@ -70,11 +70,11 @@ def test_dry_run_reports_every_row_and_writes_nothing(
         (8, "ANN@example.com", "already invited"),
     ]
     details = {r["line"]: r["detail"] for r in json.loads(out)}
-    assert "No such role" in details[6] and "role" in details[7]
+    assert "No such role" in details[6] and details[7] == "the role is missing"
     assert counts(ixon) == (0, 0)
     code, out, _ = ixon(*args, "--dry-run")
     assert code == 1 and "dry run: nothing was written" in out
-    assert "2 invited" in out and "3 invalid" in out
+    assert "2 would invite" in out and "3 invalid" in out
 
 
 def test_invites_each_row_and_a_second_run_finds_them_invited(

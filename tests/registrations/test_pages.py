@@ -16,11 +16,11 @@ from tests.registrations.test_registrations import registered
 async def test_the_page_shows_the_registration_and_changes_nothing(
     api: Api, client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
-    secret = await registered(api, session)
+    secret = await registered(api, session)  # in Dutch: its page is in Dutch
     for _ in range(2):
         shown = await client.get(f"/portal/registrations/{secret}")
-        assert shown.status_code == 200 and heading(shown) == "Complete your registration"
-    for text in ("Acme", "Ann Example", "ann@example.com", ">Complete registration</button>"):
+        assert shown.status_code == 200 and heading(shown) == "Voltooi je registratie"
+    for text in ("Acme", "Ann Example", "ann@example.com", ">Registratie voltooien</button>"):
         assert text in shown.text
     assert f'action="/portal/registrations/{secret}/finish"' in shown.text
     assert shown.headers["cache-control"] == "no-store"
@@ -46,7 +46,7 @@ async def test_completing_needs_the_page_s_csrf_token_and_cookie(
 
     client.cookies.update(cookies)
     done = await client.post(url, data={"csrf_token": token})
-    assert done.status_code == 200 and heading(done) == "Your registration is complete"
+    assert done.status_code == 200 and heading(done) == "Je registratie is voltooid"
     assert 'href="http://testserver/portal/"' in done.text
     assert await user_service.by_email(session, "ann@example.com") is not None
 

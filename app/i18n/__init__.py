@@ -1,0 +1,1 @@
+"""Languages: the gettext catalogues (Babel), choosing a reader's language, and dates."""
