@@ -44,7 +44,7 @@ def _present_new(new: token_service.NewToken) -> dict[str, object]:
     status_code=201,
     response_model=Envelope[NewAccessTokenOut],
     dependencies=[Depends(basic_scheme)],
-    summary="Log in: a new access token from Basic email:otp:password",
+    summary="Log in: a new access token from Basic email:password (or email:otp:password)",
 )
 async def create_access_token(
     request: Request,
@@ -69,7 +69,7 @@ async def create_access_token(
         NewAccessTokenOut,
         params.fields,
         status_code=201,
-        always=("publicId", "secretId", "expiresOn"),
+        always=("secretId", "expiresOn"),
     )
 
 
