@@ -1,13 +1,14 @@
 """The serializer of every answer: which way of writing IXON's JSON (`", "` and `": "`) is
 fastest, measured in one run on answers shaped like ours.
 
-Candidates: `json.dumps` with our arguments (a new encoder per call), a `JSONEncoder` built
-once (what app/core/envelope.py uses), the C encoder built once (CPython's private
-`json.encoder.c_make_encoder`), and for reference Starlette's compact default (what answers
-cost before; it cannot emit IXON's separators) and `json.dumps` with no arguments (cached by
-the standard library, but it escapes every non-ASCII letter). orjson is not a candidate: it
-cannot emit those separators. Prints microseconds per answer and each one's ratio to the
-encoder the service uses, and checks that every IXON-style candidate writes the same bytes.
+Candidates: what app/core/envelope.py uses (`render`: the C core of the standard library's
+encoder, `json.encoder.c_make_encoder`, built once), a `JSONEncoder` built once (public API;
+its `encode` still builds that core per call), `json.dumps` with our arguments (a new encoder
+per call), and for reference Starlette's compact default (what answers cost before; it cannot
+emit IXON's separators) and `json.dumps` with no arguments (cached by the standard library,
+but it escapes every non-ASCII letter). orjson is not a candidate: it cannot emit those
+separators. Prints microseconds per answer and each one's ratio to the encoder the service
+uses, and checks first that every IXON-style candidate writes the same bytes.
 
     python -m bench.serialization [--repeat 15]
 """
@@ -19,7 +20,6 @@ import json
 import statistics
 import timeit
 from collections.abc import Callable
-from json import encoder as json_encoder
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -35,26 +35,20 @@ def _dumps(content: Any) -> bytes:
     )
 
 
-def _refuse(value: Any) -> Any:
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-_C_ENCODER = (
-    json_encoder.c_make_encoder(  # type: ignore[attr-defined]
-        None, _refuse, json_encoder.encode_basestring, None, ": ", ", ", False, False, False
-    )
-    if json_encoder.c_make_encoder is not None  # type: ignore[attr-defined]
-    else None
+_PUBLIC_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, check_circular=False, separators=(", ", ": ")
 )
 
 
-def _c_encoder(content: Any) -> bytes:
-    assert _C_ENCODER is not None
-    return "".join(_C_ENCODER(content, 0)).encode("utf-8")
+def _public_encoder(content: Any) -> bytes:
+    return _PUBLIC_ENCODER.encode(content).encode("utf-8")
+
+
+_STARLETTE = JSONResponse(None)
 
 
 def _starlette(content: Any) -> bytes:
-    return JSONResponse(None).render(content)
+    return _STARLETTE.render(content)
 
 
 def _ascii_default(content: Any) -> bytes:
@@ -62,9 +56,9 @@ def _ascii_default(content: Any) -> bytes:
 
 
 CANDIDATES: dict[str, Serializer] = {
-    "envelope.render (JSONEncoder built once)": envelope.render,
+    "envelope.render (C encoder built once)": envelope.render,
+    "JSONEncoder built once (public API)": _public_encoder,
     "json.dumps(..., separators=...) per call": _dumps,
-    "C encoder built once (private API)": _c_encoder,
     "reference: Starlette compact (no IXON separators)": _starlette,
     "reference: json.dumps() defaults (ASCII escapes)": _ascii_default,
 }
@@ -124,7 +118,9 @@ PAYLOADS: dict[str, Any] = {
 def _figures(payload: Any, repeat: int) -> dict[str, float]:
     """Microseconds per answer of each candidate: the median of ``repeat`` rounds, the
     candidates interleaved within each round so that a busy machine slows them alike."""
-    timers = {name: timeit.Timer(lambda s=serialize: s(payload)) for name, serialize in _usable()}
+    timers = {
+        name: timeit.Timer(lambda s=serialize: s(payload)) for name, serialize in CANDIDATES.items()
+    }
     number = max(timer.autorange()[0] for timer in timers.values())
     runs: dict[str, list[float]] = {name: [] for name in timers}
     for _ in range(repeat):
@@ -133,13 +129,9 @@ def _figures(payload: Any, repeat: int) -> dict[str, float]:
     return {name: statistics.median(times) for name, times in runs.items()}
 
 
-def _usable() -> list[tuple[str, Serializer]]:
-    return [(n, s) for n, s in CANDIDATES.items() if _C_ENCODER is not None or s is not _c_encoder]
-
-
 def main(repeat: int) -> None:
     for payload in PAYLOADS.values():
-        written = {serialize(payload) for name, serialize in _usable() if name in IXON_STYLE}
+        written = {CANDIDATES[name](payload) for name in IXON_STYLE}
         assert len(written) == 1, "the IXON-style candidates disagree"
     used = IXON_STYLE[0]
     width = max(len(name) for name in CANDIDATES)

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from app.auth.permissions import DESCRIPTIONS, Permission
 from app.core import envelope
@@ -21,8 +22,8 @@ class PermissionOut(OutModel):
     default_fields = "publicId,description"
 
     publicId: str
-    description: str
     custom: dict[str, Any] = {}
+    description: str = Field(description="What the permission allows (ours; IXON has none).")
 
 
 @router.get("/permissions", tags=["PermissionList"], response_model=ListEnvelope[PermissionOut])
