@@ -52,7 +52,7 @@ def parse_basic(header: str) -> tuple[str, str, str]:
     """
     scheme, _, encoded = header.strip().partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
-        raise Unauthorized("Send Authorization: Basic base64(email:otp:password)", "Authorization")
+        raise Unauthorized("Send Authorization: Basic base64(email:password)", "Authorization")
     raw = encoded.strip()
     raw += "=" * (-len(raw) % 4)
     try:

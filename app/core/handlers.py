@@ -7,7 +7,7 @@ import logging
 import re
 import uuid
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -54,9 +54,13 @@ async def header_error_handler(request: Request, exc: Exception) -> JSONResponse
 
 
 def _json_declared(request: Request) -> bool:
-    """No Content-Type, or a JSON one: IXON's clients send JSON bodies without the header."""
+    """No Content-Type, or a JSON one (IXON's clients send JSON bodies without the header), or
+    an operation that reads a form (the portal's pages), not JSON."""
     content_type = request.headers.get("content-type")
-    return not content_type or _JSON_TYPE_RE.match(content_type.strip()) is not None
+    if not content_type or _JSON_TYPE_RE.match(content_type.strip()) is not None:
+        return True
+    body = getattr(request.scope.get("route"), "body_field", None)
+    return body is not None and isinstance(body.field_info, params.Form)
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:

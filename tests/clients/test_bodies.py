@@ -4,12 +4,16 @@ what a body declared as something else, or a bad one, answers."""
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 import httpx
 import pytest
+from fastapi import APIRouter, Form
 from sqlalchemy import select
 
 from app.access_tokens.models import AccessToken
+from app.config import Settings
+from app.main import create_app
 from tests.clients.raw import basic, body_of, errors, ixon, send
 from tests.helpers import PASSWORD, World
 
@@ -159,3 +163,25 @@ async def test_token_lifetimes_out_of_range_say_the_bounds(
         [error] = errors(response)
         assert error["propertyName"] == "expiresIn" and words in error["message"], error
         assert not LIBRARY_WORDING.search(response.text)
+
+
+async def test_operations_that_read_a_form_are_not_told_to_send_json() -> None:
+    """Only the JSON API asks for JSON: a form operation (the portal's kind) keeps its 400."""
+    app = create_app(Settings(database_url="sqlite+aiosqlite:///:memory:"))
+    forms = APIRouter()
+
+    @forms.post("/form-page")
+    async def form_page(name: Annotated[str, Form()]) -> dict[str, str]:
+        return {"name": name}
+
+    app.include_router(forms)
+    transport = httpx.ASGITransport(app=app)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        ok = await client.post("/form-page", content=b"name=Ada", headers=form)
+        missing = await client.post("/form-page", content=b"other=1", headers=form)
+    assert ok.status_code == 200 and ok.json() == {"name": "Ada"}
+    assert missing.status_code == 400
+    assert errors(missing) == [
+        {"message": "name is required", "propertyName": "name", "listIndex": None}
+    ]
