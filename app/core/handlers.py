@@ -44,13 +44,14 @@ def _declared_headers(request: Request) -> list[tuple[str, bool]]:
     ]
 
 
-def _header_error(request: Request) -> JSONResponse:
-    items = headers.header_problems(request.headers, _declared_headers(request))
-    return envelope.error(400, items or [ErrorItem(headers.INVALID)])
+def _header_items(request: Request) -> list[ErrorItem]:
+    """Every IXON header problem of the request, once each (Api-Version's alone)."""
+    return headers.header_problems(request.headers, _declared_headers(request))
 
 
 async def header_error_handler(request: Request, exc: Exception) -> JSONResponse:
-    return _header_error(request)
+    assert isinstance(exc, headers.HeaderError)
+    return envelope.error(400, _header_items(request) or exc.items)
 
 
 def _json_declared(request: Request) -> bool:
@@ -68,8 +69,8 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     locations = [tuple(e.get("loc", ()))[:1] for e in errors]
-    if ("header",) in locations:
-        return _header_error(request)
+    if ("header",) in locations and (items := _header_items(request)):
+        return envelope.error(400, items)
     if ("body",) in locations and not _json_declared(request):
         return envelope.error(415, [ErrorItem(validation.JSON_CONTENT_TYPE)])
     return envelope.error(400, validation.validation_items(errors))
