@@ -5,10 +5,14 @@ between releases, and it speaks of Python types, not of IXON's JSON)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, get_args
+
+from pydantic_core.core_schema import ErrorType
 
 from app.core.errors import ErrorItem
 
+# The validation library's own error kinds: their texts are never shown.
+LIBRARY_ERRORS = frozenset(get_args(ErrorType))
 BODY = "The request body"
 NOT_JSON = "The request body is not valid JSON"
 JSON_CONTENT_TYPE = "the body must be JSON (Content-Type: application/json)"
@@ -36,7 +40,8 @@ def _items(what: str, ctx: dict[str, Any], bound: str) -> str:
 
 def _custom(what: str, ctx: dict[str, Any]) -> str:
     # Our own validators raise ValueError with a sentence meant for the caller.
-    return f"{what}: {ctx.get('error') or 'is not valid'}"
+    reason = ctx.get("error")
+    return f"{what}: {reason}" if reason else f"{what} is not valid"
 
 
 def _not_valid(what: str, ctx: dict[str, Any]) -> str:
@@ -116,8 +121,13 @@ def describe(error: dict[str, Any]) -> ErrorItem:
     if prop is None and (whole := _whole_body(kind)) is not None:
         return ErrorItem(whole, None, index)
     what = prop or "This value"
-    message = MESSAGES.get(kind, _not_valid)
-    return ErrorItem(message(what, ctx), prop, index)
+    message = MESSAGES.get(kind)
+    if message is not None:
+        return ErrorItem(message(what, ctx), prop, index)
+    if kind not in LIBRARY_ERRORS and error.get("msg"):
+        # Our own PydanticCustomError: its text is a predicate of ours ("may not be null").
+        return ErrorItem(f"{what} {error['msg']}", prop, index)
+    return ErrorItem(_not_valid(what, ctx), prop, index)
 
 
 def validation_items(errors: Iterable[dict[str, Any]]) -> list[ErrorItem]:
