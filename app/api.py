@@ -52,6 +52,9 @@ def operation_id(route: APIRoute) -> str:
 def build_router() -> APIRouter:
     api = APIRouter(
         dependencies=[Depends(api_version)],
+        # IXON's cloud-function runtime sends JSON bodies without a Content-Type: a body that
+        # parses as JSON is JSON (an explicit other type is a 415, app/core/handlers.py).
+        strict_content_type=False,
         generate_unique_id_function=operation_id,
         responses={"4XX": {"model": ErrorEnvelope, "description": "IXON's error envelope"}},
     )

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.permissions import Permission
 from app.brandings.cli import branding_cli
 from app.config import get_settings
-from app.core.errors import AppError
+from app.core.errors import AppError, ErrorItem
 from app.setup_cli import company_cli, public_url, show, warn_if_unreachable
 
 if TYPE_CHECKING:
@@ -81,7 +81,13 @@ def in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     try:
         return asyncio.run(run())
     except AppError as error:
-        raise fail("; ".join(i.message for i in error.items)) from None
+        raise fail("; ".join(_described(i) for i in error.items)) from None
+
+
+def _described(item: ErrorItem) -> str:
+    """An error item as a line: IXON's terse header texts (`Invalid value`) need their header."""
+    name = item.property_name
+    return f"{name}: {item.message}" if name and name not in item.message else item.message
 
 
 @cli.command()

@@ -66,6 +66,7 @@ async def test_only_the_user_edits_their_profile(api: Api, world: World) -> None
     assert ok.status_code == 200 and ok.json()["data"] is None
     me = await api.get("/users/me", company=None, params={"fields": "name,language,timeZone"})
     assert me.json()["data"] == {
+        "publicId": world.a.admin.id,
         "name": "New Name",
         "language": "nl",
         "timeZone": "Europe/Amsterdam",

@@ -68,12 +68,7 @@ async def get_my_access_recover(
 ) -> JSONResponse:
     user = await recover_service.get_mine(session, secret)
     return envelope.present_one(
-        TYPE,
-        user,
-        presenters.my_access_recover,
-        MyAccessRecoverOut,
-        params.fields,
-        always=("emailAddress",),
+        TYPE, user, presenters.my_access_recover, MyAccessRecoverOut, params.fields
     )
 
 

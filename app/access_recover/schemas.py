@@ -23,4 +23,6 @@ class AccessRecoverFinish(WireModel):
 
 
 class MyAccessRecoverOut(OutModel):
+    default_fields = "emailAddress"
+
     emailAddress: str

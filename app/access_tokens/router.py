@@ -45,7 +45,7 @@ def _present_new(new: token_service.NewToken) -> dict[str, object]:
     status_code=201,
     response_model=Envelope[NewAccessTokenOut],
     dependencies=[Depends(basic_scheme)],
-    summary="Log in: a new access token from Basic email:otp:password",
+    summary="Log in: a new access token from Basic email:password (or email:otp:password)",
 )
 async def create_access_token(
     request: Request,
@@ -70,7 +70,7 @@ async def create_access_token(
         NewAccessTokenOut,
         params.fields,
         status_code=201,
-        always=("publicId", "secretId", "expiresOn"),
+        always=("secretId", "expiresOn"),
     )
     return no_store(answer)
 

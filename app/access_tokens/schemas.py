@@ -37,6 +37,8 @@ class CreatedOut(OutModel):
 
 
 class AccessTokenOut(OutModel):
+    default_fields = "publicId,expiresOn,created"
+
     publicId: str
     expiresOn: str | None = None
     created: CreatedOut | None = None
@@ -44,6 +46,16 @@ class AccessTokenOut(OutModel):
     ssoIdentityProvider: dict[str, Any] | None = None
 
 
-class NewAccessTokenOut(AccessTokenOut):
+class NewAccessTokenOut(OutModel):
+    """`POST /access-tokens`: a new token, in IXON's property order (some clients read
+    ``"secretId": "..."`` with a regular expression)."""
+
+    default_fields = "publicId,expiresOn,secretId,user(publicId,name,emailAddress)"
+
+    publicId: str
+    expiresOn: str | None = None
     secretId: str = Field(description="The bearer secret; shown in this answer only.")
     user: MyUserOut | None = None
+    ssoIdentityProvider: dict[str, Any] | None = None
+    created: CreatedOut | None = None
+    scope: Scope | None = None

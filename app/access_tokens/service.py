@@ -43,13 +43,16 @@ class NewToken:
 
 
 def parse_basic(header: str) -> tuple[str, str, str]:
-    """``Basic base64(email:otp:password)``, standard or URL-safe alphabet, padding optional.
+    """``Basic base64(email:otp:password)``, standard or URL-safe alphabet, padding optional:
+    (e-mail, code, password).
 
-    The e-mail ends at the first colon and the code at the second; the password may hold more.
+    Two parts are ``email:password`` (no code), as some clients send without two-factor
+    authentication. With three or more, the e-mail ends at the first colon and the code at
+    the second; the password may hold more colons.
     """
     scheme, _, encoded = header.strip().partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
-        raise Unauthorized("Send Authorization: Basic base64(email:otp:password)", "Authorization")
+        raise Unauthorized("Send Authorization: Basic base64(email:password)", "Authorization")
     raw = encoded.strip()
     raw += "=" * (-len(raw) % 4)
     try:
@@ -58,11 +61,13 @@ def parse_basic(header: str) -> tuple[str, str, str]:
     except (binascii.Error, UnicodeDecodeError):
         raise Unauthorized("The Basic credentials are not valid base64", "Authorization") from None
     email, sep1, rest = text.partition(":")
-    otp, sep2, password = rest.partition(":")
-    if not sep1 or not sep2:
+    if not sep1:
         raise Unauthorized(
-            "Basic credentials are email:otp:password (otp may be empty)", "Authorization"
+            "Basic credentials are email:password or email:otp:password", "Authorization"
         )
+    otp, sep2, password = rest.partition(":")
+    if not sep2:
+        otp, password = "", rest
     return email.strip(), otp.strip(), password
 
 

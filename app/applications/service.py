@@ -8,15 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.applications.models import Application
 from app.applications.repository import ApplicationRepository
-from app.core.errors import BadRequest, NotFound
+from app.auth.headers import unknown_application
+from app.core.errors import NotFound
 
 
 async def get_enabled(session: AsyncSession, public_id: str) -> Application:
     application = await ApplicationRepository(session).by_public_id(public_id)
     if application is None or not application.enabled:
-        raise BadRequest(
-            "Api-Application does not name a registered, enabled application", "Api-Application"
-        )
+        raise unknown_application()
     return application
 
 

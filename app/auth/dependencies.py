@@ -28,8 +28,8 @@ bearer_scheme = HTTPBearer(scheme_name="bearerToken", auto_error=False)
 
 
 class _BasicScheme(HTTPBasic):
-    """Documents Basic on `POST /access-tokens`; parsing is ours (email:otp:password, both
-    base64 alphabets), so this never raises."""
+    """Documents Basic on `POST /access-tokens`; parsing is ours (email:password or
+    email:otp:password, both base64 alphabets), so this never raises."""
 
     async def __call__(self, request: Request) -> None:  # type: ignore[override]
         return None
@@ -38,7 +38,10 @@ class _BasicScheme(HTTPBasic):
 basic_scheme = _BasicScheme(
     scheme_name="basicAuth",
     auto_error=False,
-    description="base64(email:otp:password); otp is empty without two-factor authentication.",
+    description=(
+        "base64(email:password), or base64(email:otp:password) with two-factor "
+        "authentication (otp may be empty)."
+    ),
 )
 
 

@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.applications import service as application_service
 from app.auth import repository
 from app.auth.context import AuthContext
+from app.auth.headers import unknown_application
 from app.auth.permissions import effective
 from app.core import security
 from app.core.clock import utcnow
-from app.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from app.core.errors import Forbidden, NotFound, Unauthorized
 from app.users import service as user_service
 
 UNKNOWN_TOKEN = "The access token is unknown, expired or revoked"  # noqa: S105 - a message
@@ -47,9 +48,7 @@ async def authenticate(
         raise Unauthorized(UNKNOWN_TOKEN, "Authorization")
     application = found.application
     if application is None or not application.enabled:
-        raise BadRequest(
-            "Api-Application does not name a registered, enabled application", "Api-Application"
-        )
+        raise unknown_application()
     if token.expires_on is not None and token.expires_on <= utcnow():
         raise Unauthorized(UNKNOWN_TOKEN, "Authorization")
     owner = token.application

@@ -6,7 +6,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from app.companies.models import Company
-from app.config import Settings
 
 if TYPE_CHECKING:
     from app.brandings.service import BrandingView
@@ -69,7 +68,7 @@ def theme(raw: dict[str, Any] | None, base: dict[str, Any] | None = None) -> dic
     return out
 
 
-def branding(view: BrandingView, settings: Settings) -> dict[str, Any]:
+def branding(view: BrandingView) -> dict[str, Any]:
     row = view.row
     return {
         "publicId": view.public_id,
@@ -82,12 +81,12 @@ def branding(view: BrandingView, settings: Settings) -> dict[str, Any]:
     }
 
 
-def company_branding(company: Company, default: BrandingView, settings: Settings) -> dict[str, Any]:
+def company_branding(company: Company, default: BrandingView) -> dict[str, Any]:
     """The company's own branding over ``default``; its publicId is derived from the
     company's, so it is stable without a row of its own."""
     from app.brandings.service import stable_id
 
-    data = branding(default, settings)
+    data = branding(default)
     own = company.branding if isinstance(company.branding, dict) else {}
     data["publicId"] = stable_id(f"company-branding:{company.public_id}")
     if "name" in own and (own["name"] is None or _text(own["name"]) is not None):
@@ -100,3 +99,13 @@ def company_branding(company: Company, default: BrandingView, settings: Settings
     if isinstance(own.get("custom"), dict):
         data["custom"] = own["custom"]
     return data
+
+
+def own_branding(company: Company, default_fqdn: str) -> dict[str, Any] | None:
+    """A company's nested ``branding``: null when it has none of its own, else what
+    `GET /companies/{publicId}/branding` shows (its values over the default branding's)."""
+    if company.branding is None:
+        return None
+    from app.brandings.service import BrandingView
+
+    return company_branding(company, BrandingView(default_fqdn.lower(), None))

@@ -10,14 +10,7 @@ from app.brandings import service as branding_service
 from app.brandings.schemas import BrandingOut
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
-from app.core.querying import (
-    DEFAULT_FIELDS,
-    ListQuery,
-    SingleQuery,
-    check_fields,
-    project,
-    shape_of,
-)
+from app.core.querying import ListQuery, SingleQuery
 from app.core.schemas import PublicIdPath
 from app.db.session import SessionDep
 from app.state import SettingsDep
@@ -30,10 +23,8 @@ TYPE = "Branding"
 async def list_brandings(
     session: SessionDep, settings: SettingsDep, _app: ApplicationDep, params: ListQuery
 ) -> JSONResponse:
-    if params.fields is not None:
-        check_fields(params.fields, shape_of(BrandingOut))
     items, more = await branding_service.list_brandings(session, settings, params)
-    return envelope.listing(TYPE, [project(i, params.fields, DEFAULT_FIELDS) for i in items], more)
+    return envelope.present_page(TYPE, items, more, envelope.as_is, BrandingOut, params.fields)
 
 
 @router.get(
@@ -47,4 +38,4 @@ async def get_company_branding(
     params: SingleQuery,
 ) -> JSONResponse:
     data = await branding_service.company_branding(session, settings, public_id, params)
-    return envelope.present_one(TYPE, data, dict, BrandingOut, params.fields)
+    return envelope.present_one(TYPE, data, envelope.as_is, BrandingOut, params.fields)

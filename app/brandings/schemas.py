@@ -25,6 +25,8 @@ class ThemeOut(OutModel):
 
 
 class BrandingOut(OutModel):
+    default_fields = "publicId,name,fqdn"
+
     publicId: str
     name: str | None = None
     fqdn: str | None = None

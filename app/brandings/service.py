@@ -259,9 +259,7 @@ async def list_brandings(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """`GET /brandings`: the built-in default and the operators' brandings, as IXON shows
     them; filtered and paged in memory (an installation has a handful)."""
-    items = _filtered(
-        [presenters.branding(v, settings) for v in await views(session, settings)], params
-    )
+    items = _filtered([presenters.branding(v) for v in await views(session, settings)], params)
     start = 0
     if params.page.after is not None:
         ids = [i["publicId"] for i in items]
@@ -284,7 +282,7 @@ async def company_branding(
     if company is None:
         raise not_found("Company")
     default = BrandingView(settings.default_branding.lower(), None)
-    data = presenters.company_branding(company, default, settings)
+    data = presenters.company_branding(company, default)
     if not _filtered([data], params):
         raise not_found("Branding")
     return data

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -19,15 +21,19 @@ from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import ListQuery, SingleQuery
 from app.core.schemas import Bulk, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
+from app.state import SettingsDep
 
 router = APIRouter()
 TYPE = "Company"
 
 
 @router.get("/companies", tags=["CompanyList"], response_model=ListEnvelope[CompanyOut])
-async def list_companies(session: SessionDep, auth: Auth, params: ListQuery) -> JSONResponse:
+async def list_companies(
+    session: SessionDep, settings: SettingsDep, auth: Auth, params: ListQuery
+) -> JSONResponse:
     rows, more = await company_service.list_mine(session, auth, params)
-    return envelope.present_page(TYPE, rows, more, presenters.company, CompanyOut, params.fields)
+    present = partial(presenters.company, default_branding=settings.default_branding)
+    return envelope.present_page(TYPE, rows, more, present, CompanyOut, params.fields)
 
 
 @router.post(
@@ -50,10 +56,11 @@ async def delete_companies(session: SessionDep, auth: Auth, body: Bulk[CompanyRe
 
 
 @router.get("/companies/me", tags=["MyCompany"], response_model=Envelope[MyCompanyOut])
-async def get_my_company(auth: CompanyAuth, params: SingleQuery) -> JSONResponse:
-    return envelope.present_one(
-        TYPE, auth.company, presenters.my_company, MyCompanyOut, params.fields
-    )
+async def get_my_company(
+    settings: SettingsDep, auth: CompanyAuth, params: SingleQuery
+) -> JSONResponse:
+    present = partial(presenters.my_company, default_branding=settings.default_branding)
+    return envelope.present_one(TYPE, auth.company, present, MyCompanyOut, params.fields)
 
 
 @router.patch(
@@ -71,10 +78,15 @@ async def update_my_company(
 
 @router.get("/companies/{publicId}", tags=["Company"], response_model=Envelope[CompanyOut])
 async def get_company(
-    session: SessionDep, auth: Auth, public_id: PublicIdPath, params: SingleQuery
+    session: SessionDep,
+    settings: SettingsDep,
+    auth: Auth,
+    public_id: PublicIdPath,
+    params: SingleQuery,
 ) -> JSONResponse:
     company = await company_service.get_mine(session, auth, public_id, params)
-    return envelope.present_one(TYPE, company, presenters.company, CompanyOut, params.fields)
+    present = partial(presenters.company, default_branding=settings.default_branding)
+    return envelope.present_one(TYPE, company, present, CompanyOut, params.fields)
 
 
 @router.delete("/companies/{publicId}", tags=["Company"], response_model=Envelope[None])

@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from app.brandings.schemas import BrandingOut
 from app.core.schemas import OutModel, Ref, WireModel
 
 Policy = Literal["sector", "company", "disabled"]
@@ -13,21 +14,35 @@ class CompanyOut(OutModel):
     publicId: str
     name: str
     custom: dict[str, Any] = {}
-    branding: dict[str, Any] | None = None
+    branding: BrandingOut | None = Field(
+        None, description="The company's own branding; null when it has none."
+    )
     customTermsOfUse: Policy = "disabled"
     customPrivacyStatement: Policy = "disabled"
 
 
-class MyCompanyOut(CompanyOut):
+class MyCompanyOut(OutModel):
+    """The caller's company (`GET /companies/me`), in IXON's property order."""
+
+    default_fields = "publicId,name,country,defaultUserInviteLanguage,createdOn"
+
+    publicId: str
+    name: str
     country: str | None = None
     defaultUserInviteLanguage: str = "en"
     supportAccessExpiresOn: str | None = None
     appOwnerName: str | None = None
-    createdOn: str | None = None
+    custom: dict[str, Any] = {}
+    branding: BrandingOut | None = Field(
+        None, description="The company's own branding; null when it has none."
+    )
     requireDedicatedRscServer: bool = False
     requireDedicatedMdrServer: bool = False
     loggingTrialUsed: bool = False
     alarmingTrialUsed: bool = False
+    customTermsOfUse: Policy = "disabled"
+    customPrivacyStatement: Policy = "disabled"
+    createdOn: str | None = None
 
 
 class CompanyCreate(WireModel):

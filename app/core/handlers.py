@@ -1,69 +1,30 @@
-"""Exception handlers: every failure leaves in IXON's error envelope, never with a stack trace."""
+"""Exception handlers: every failure leaves in IXON's error envelope (a JSON body with
+`status`, which clients read whatever the HTTP status), never with a stack trace."""
 
 from __future__ import annotations
 
 import logging
 import re
 import uuid
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core import envelope
+from app.auth import headers
+from app.core import envelope, validation
 from app.core.errors import AppError, ErrorItem
 
 logger = logging.getLogger("app.errors")
 
-WIRE_HEADERS = {
-    h.lower(): h
-    for h in ("Api-Version", "Api-Application", "Api-Company", "Api-Branding", "Authorization")
-}
 REQUEST_ID_HEADER = "X-Request-Id"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-def _property_and_index(loc: tuple[Any, ...]) -> tuple[str | None, int | None]:
-    """Turn a pydantic location into IXON's (propertyName, listIndex)."""
-    where, *rest = loc or ("body",)
-    if where == "header" and rest:
-        name = str(rest[0]).lower().replace("_", "-")
-        return WIRE_HEADERS.get(name, str(rest[0])), None
-    if where == "body" and rest and isinstance(rest[0], int):
-        index, rest = rest[0], rest[1:]
-    else:
-        index = None
-    path = [str(p) for p in rest if not isinstance(p, int)]
-    return (".".join(path) or None), index
-
-
-def _message(err: dict[str, Any], prop: str | None) -> str:
-    kind = err.get("type")
-    if kind == "json_invalid":
-        return "The request body is not valid JSON"
-    if kind == "missing":
-        if prop in WIRE_HEADERS.values():
-            return f"The {prop} header is required"
-        return f"{prop or 'The request body'} is required"
-    if kind == "extra_forbidden":
-        return f"{prop} is not a field of this request"
-    return f"{prop}: {err.get('msg', 'invalid value')}" if prop else str(err.get("msg"))
-
-
-def validation_items(errors: list[dict[str, Any]]) -> list[ErrorItem]:
-    items: list[ErrorItem] = []
-    for err in errors:
-        loc = tuple(err.get("loc", ()))
-        if err.get("type") == "json_invalid":
-            items.append(ErrorItem(_message(err, None)))
-            continue
-        prop, index = _property_and_index(loc)
-        items.append(ErrorItem(_message(err, prop), prop, index))
-    return items
+_JSON_TYPE_RE = re.compile(r"^application/([a-z0-9.+-]*\+)?json\s*(;|$)", re.IGNORECASE)
 
 
 async def app_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -71,20 +32,76 @@ async def app_error_handler(request: Request, exc: Exception) -> JSONResponse:
     return envelope.error(exc.status_code, exc.items, exc.headers)
 
 
+def _declared_headers(request: Request) -> list[tuple[str, bool]]:
+    """The IXON headers the matched operation takes: (name, required)."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    if dependant is None:
+        return [("Api-Version", True)]
+    return [
+        (field.alias, field.field_info.is_required())
+        for field in get_flat_params(dependant)
+        if field.alias in headers.RULES
+    ]
+
+
+def _header_items(request: Request) -> list[ErrorItem]:
+    """Every IXON header problem of the request, once each (Api-Version's alone)."""
+    return headers.header_problems(request.headers, _declared_headers(request))
+
+
+async def header_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, headers.HeaderError)
+    return envelope.error(400, _header_items(request) or exc.items)
+
+
+def _json_declared(request: Request) -> bool:
+    """No Content-Type, or a JSON one (IXON's clients send JSON bodies without the header), or
+    an operation that reads a form (the portal's pages), not JSON."""
+    content_type = request.headers.get("content-type")
+    if not content_type or _JSON_TYPE_RE.match(content_type.strip()) is not None:
+        return True
+    body = getattr(request.scope.get("route"), "body_field", None)
+    return body is not None and isinstance(body.field_info, params.Form)
+
+
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Headers first (each problem once), then a body that is not JSON (415), then the rest."""
     assert isinstance(exc, RequestValidationError)
-    return envelope.error(400, validation_items(list(exc.errors())))
+    errors = list(exc.errors())
+    locations = [tuple(e.get("loc", ()))[:1] for e in errors]
+    if ("header",) in locations and (items := _header_items(request)):
+        return envelope.error(400, items)
+    if ("body",) in locations and not _json_declared(request):
+        return envelope.error(415, [ErrorItem(validation.JSON_CONTENT_TYPE)])
+    return envelope.error(400, validation.validation_items(errors))
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some operation serves at this path (a 405's `Allow`)."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :] or "/"
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and route.methods and regex.match(path):
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    extra = dict(exc.headers or {})
     if exc.status_code == 404:
         message = f"There is no endpoint at {request.url.path}"
     elif exc.status_code == 405:
-        message = f"{request.method} is not allowed on {request.url.path}"
+        extra["Allow"] = _allowed_methods(request) or extra.get("Allow", "")
+        message = f"{request.method} is not allowed on {request.url.path}: use {extra['Allow']}"
+    elif exc.status_code == 415:
+        message = validation.JSON_CONTENT_TYPE
     else:
         message = str(exc.detail)
-    return envelope.error(exc.status_code, [ErrorItem(message)], exc.headers)
+    return envelope.error(exc.status_code, [ErrorItem(message)], extra)
 
 
 async def database_unavailable_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -100,6 +117,7 @@ async def database_unavailable_handler(request: Request, exc: Exception) -> JSON
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, app_error_handler)
+    app.add_exception_handler(headers.HeaderError, header_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(OperationalError, database_unavailable_handler)

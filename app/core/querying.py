@@ -17,34 +17,25 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.errors import BadRequest
 from app.core.filters import Filter, FilterColumn, compile_filter, parse_filters
-from app.core.selection import (
-    DEFAULT_FIELDS,
-    Selection,
-    check_fields,
-    parse_fields,
-    project,
-    selects,
-    shape_of,
-)
+from app.core.projection import plan_for, project, selects
+from app.core.selection import Selection, parse_fields, shape_of
 
 __all__ = [
-    "DEFAULT_FIELDS",
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "FieldsOnly",
     "Filter",
     "FilterColumn",
-    "ListFieldsQuery",
     "ListParams",
     "ListQuery",
     "Page",
     "Selection",
     "SingleQuery",
-    "check_fields",
     "compile_filter",
     "paginate",
     "parse_fields",
     "parse_filters",
+    "plan_for",
     "project",
     "selects",
     "shape_of",
@@ -75,11 +66,13 @@ class ListParams:
 
 
 def _page(size: int | None, after: str | None) -> Page:
+    # Paging loops send `&page-after=` (empty) on their first request: no cursor.
+    after = (after or "").strip() or None
     if size is not None and size < 1:
         raise BadRequest("page-size must be at least 1", "page-size")
     if after is not None and not _CURSOR_RE.match(after):
         raise BadRequest("page-after is not a cursor this service gave out", "page-after")
-    return Page(min(size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), after or None)
+    return Page(min(size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), after)
 
 
 FieldsQuery = Annotated[
@@ -117,19 +110,7 @@ async def list_params(
     return ListParams(parse_fields(fields), parse_filters(filters), _page(page_size, page_after))
 
 
-async def list_fields_params(
-    fields: FieldsQuery = None,
-    page_size: Annotated[int | None, Query(alias="page-size", description="At most 4000.")] = None,
-    page_after: Annotated[
-        str | None, Query(alias="page-after", description="The moreAfter of the previous page.")
-    ] = None,
-) -> ListParams:
-    """For lists IXON declares without ``filters`` (roles, group roles)."""
-    return ListParams(parse_fields(fields), [], _page(page_size, page_after))
-
-
 ListQuery = Annotated[ListParams, Depends(list_params)]
-ListFieldsQuery = Annotated[ListParams, Depends(list_fields_params)]
 SingleQuery = Annotated[ListParams, Depends(single_params)]
 FieldsOnly = Annotated[ListParams, Depends(fields_params)]
 

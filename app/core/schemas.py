@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from fastapi import Path
 from pydantic import (
@@ -46,9 +46,14 @@ def _nothing_required(schema: dict[str, Any]) -> None:
 
 class OutModel(BaseModel):
     """A resource as answers show it. `fields=` decides which fields an answer carries, so the
-    published schema requires none of them: SDKs generated from it then read any selection."""
+    published schema requires none of them: SDKs generated from it then read any selection.
+
+    ``default_fields`` is what an answer shows when the request has no `fields=` (a `fields=`
+    expression; docs/compatibility.md lists every resource's, generated from these)."""
 
     model_config = ConfigDict(json_schema_extra=_nothing_required)
+
+    default_fields: ClassVar[str] = "publicId,name"
 
 
 class Ref(BaseModel):

@@ -1,7 +1,8 @@
-"""`fields=`: which properties an answer shows.
+"""`fields=`: which properties an answer shows, parsed into a `Selection` tree.
 
-``publicId,name``, ``*``, ``sub.field``, ``sub(field,field)``, ``sub.*``; nested objects not
-named explicitly stay ``{"publicId"}`` stubs. Checked against the response model's shape.
+``publicId,name``, ``*``, ``sub.field``, ``sub(field,field)``, ``sub.*``; spaces and empty
+parts (a trailing comma) are ignored. app/core/projection.py applies a selection to an answer,
+against the response model's `Shape`.
 """
 
 from __future__ import annotations
@@ -9,15 +10,13 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, Union
 
 from pydantic import BaseModel
 
 from app.core.errors import BadRequest
-
-DEFAULT_FIELDS = ("publicId", "name")
 
 Selection = dict[str, "Selection | None"]
 Shape = dict[str, "Shape | None"]
@@ -115,57 +114,3 @@ def shape_of(model: type[BaseModel]) -> Shape:
         nested = _model_of(info.annotation)
         shape[name] = shape_of(nested) if nested is not None and nested is not model else None
     return shape
-
-
-def check_fields(selection: Selection, shape: Shape, prefix: str = "") -> None:
-    for name, sub in selection.items():
-        if name == "*":
-            continue
-        if name not in shape:
-            raise BadRequest(f"fields: '{prefix}{name}' is not a field of this resource", "fields")
-        nested = shape[name]
-        if sub is not None:
-            if nested is None:
-                raise BadRequest(f"fields: '{prefix}{name}' has no sub-fields", "fields")
-            check_fields(sub, nested, f"{prefix}{name}.")
-
-
-def selects(
-    selection: Selection | None, name: str, default: Iterable[str] = DEFAULT_FIELDS
-) -> bool:
-    """Whether the answer will show ``name``: services load a relationship only then."""
-    if selection is None:
-        return name in default
-    return "*" in selection or name in selection
-
-
-def _stub(value: Any) -> Any:
-    if isinstance(value, dict) and "publicId" in value:
-        return {"publicId": value["publicId"]}
-    if isinstance(value, list):
-        return [_stub(v) for v in value]
-    return value
-
-
-def project(
-    data: dict[str, Any], selection: Selection | None, default: Iterable[str]
-) -> dict[str, Any]:
-    """Keep what ``selection`` names (or ``default``); nested references not named stay stubs."""
-    if selection is None:
-        return {k: _stub(data[k]) for k in default if k in data}
-    names = list(data) if "*" in selection else []
-    names += [n for n in selection if n != "*" and n not in names]
-    out: dict[str, Any] = {}
-    for name in names:
-        if name not in data:
-            continue
-        value, sub = data[name], selection.get(name)
-        if sub is None:
-            out[name] = _stub(value)
-        elif isinstance(value, list):
-            out[name] = [project(v, sub, ()) if isinstance(v, dict) else v for v in value]
-        elif isinstance(value, dict):
-            out[name] = project(value, sub, ())
-        else:
-            out[name] = value
-    return out

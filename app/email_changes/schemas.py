@@ -26,6 +26,8 @@ class ChangeUserOut(OutModel):
 
 
 class EmailAddressChangeOut(OutModel):
+    default_fields = "publicId,oldEmailAddress,newEmailAddress,expiresOn"
+
     publicId: str
     oldEmailAddress: str
     newEmailAddress: str

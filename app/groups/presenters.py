@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.querying import Selection
 from app.groups.models import Group, GroupType
 from app.groups.service import GroupRoles
 from app.roles import presenters as role_presenters
@@ -43,10 +42,3 @@ def group(group: Group) -> dict[str, Any]:
 
 def group_roles(item: GroupRoles) -> dict[str, Any]:
     return {"group": group(item.group), "roles": [role_presenters.role(r) for r in item.roles]}
-
-
-# Without `fields`, each item names its group and roles (the usual publicId and name).
-GROUP_ROLES_DEFAULT_FIELDS: Selection = {
-    "group": {"publicId": None, "name": None},
-    "roles": {"publicId": None, "name": None},
-}

@@ -7,7 +7,7 @@ from app.auth.dependencies import CompanyAuth, permission
 from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
-from app.core.querying import ListFieldsQuery, ListQuery, SingleQuery
+from app.core.querying import ListQuery, SingleQuery
 from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
 from app.groups import presenters
@@ -80,16 +80,11 @@ async def delete_groups(
 # Declared before `/groups/{publicId}`, which would otherwise take "roles" for an id.
 @router.get("/groups/roles", tags=["GroupRoleList"], response_model=ListEnvelope[GroupRoleOut])
 async def list_my_group_roles(
-    session: SessionDep, auth: CompanyAuth, params: ListFieldsQuery
+    session: SessionDep, auth: CompanyAuth, params: ListQuery
 ) -> JSONResponse:
     rows, more = await group_service.list_my_group_roles(session, auth, params)
     return envelope.present_page(
-        GROUP_ROLE,
-        rows,
-        more,
-        presenters.group_roles,
-        GroupRoleOut,
-        params.fields or presenters.GROUP_ROLES_DEFAULT_FIELDS,
+        GROUP_ROLE, rows, more, presenters.group_roles, GroupRoleOut, params.fields
     )
 
 

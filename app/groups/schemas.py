@@ -22,6 +22,8 @@ def _not_null(value: Any) -> Any:
 
 
 class GroupTypeOut(OutModel):
+    default_fields = "publicId,name,order"
+
     publicId: str
     name: str
     description: str | None = None
@@ -37,6 +39,8 @@ class GroupParentOut(OutModel):
 
 
 class GroupOut(OutModel):
+    default_fields = "publicId,name,type(publicId,name),parent,isCompanyGroup"
+
     publicId: str
     name: str
     type: GroupTypeOut | None = None
@@ -49,6 +53,8 @@ class GroupOut(OutModel):
 
 
 class GroupRoleOut(OutModel):
+    default_fields = "group(publicId,name),roles(publicId,name)"
+
     group: GroupOut | None = None
     roles: list[RoleOut] = []
 

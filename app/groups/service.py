@@ -73,6 +73,8 @@ GROUP_FILTERS = {
         select(_Parent.public_id).where(_Parent.id == Group.parent_id).scalar_subquery()
     ),
 }
+# `GET /groups/roles` filters on each item's group.
+GROUP_ROLE_FILTERS = {f"group.{name}": column for name, column in GROUP_FILTERS.items()}
 GROUP_TYPE_FILTERS = {
     "publicId": FilterColumn(GroupType.public_id),
     "name": FilterColumn(GroupType.name),
@@ -461,7 +463,9 @@ async def list_my_group_roles(
     company, user = auth.company_or_raise, auth.user
     groups = GroupRepository(session)
     rows, more = await groups.page(
-        groups.of_member(company.id, user.id), params, WITH_TYPE_AND_PARENT
+        groups.of_member(company.id, user.id).where(*params.where(GROUP_ROLE_FILTERS)),
+        params,
+        WITH_TYPE_AND_PARENT,
     )
     roles = await groups.member_roles(company.id, user.id, [group.id for group in rows])
     return [GroupRoles(group, roles.get(group.id, [])) for group in rows], more

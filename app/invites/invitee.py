@@ -14,6 +14,7 @@ from app.invites.lifecycle import accept, decline
 from app.invites.models import PENDING, Invite
 from app.invites.queries import InviteView, default_status, filters, views
 from app.invites.repository import InviteRepository
+from app.invites.schemas import MyUserInviteOut
 from app.invites.status import finished_error, status_of
 from app.users.models import normalize_email
 
@@ -53,7 +54,7 @@ async def list_for_user(
         *params.where(filters()), *default_status(params, PENDING)
     )
     rows, more = await repository.page(stmt, params)
-    wanted = selects(params.fields, "memberships")
+    wanted = selects(params.fields, "memberships", MyUserInviteOut)
     return await views(session, rows, memberships=wanted, companies=True), more
 
 
@@ -71,7 +72,7 @@ async def get_for_user(
     )
     if invite is None:
         raise not_found("Invite")
-    wanted = selects(params.fields, "memberships")
+    wanted = selects(params.fields, "memberships", MyUserInviteOut)
     return (await views(session, [invite], memberships=wanted, companies=True))[0]
 
 

@@ -17,12 +17,10 @@ from app.core.querying import FilterColumn, ListParams, selects
 from app.invites.emails import reference
 from app.invites.models import EXPIRED, PENDING, Invite
 from app.invites.repository import InviteRepository, status_expr
+from app.invites.schemas import InviteOut
 from app.mail import outbox
 from app.memberships.models import Membership
 from app.users.models import User, normalize_email
-
-# What an admin list shows without `fields` (an invite has no name; IXON says nothing).
-DEFAULT_FIELDS = ("publicId", "emailAddress", "expiresOn", "status", "deliveryState")
 
 
 def filters() -> dict[str, FilterColumn]:
@@ -94,8 +92,8 @@ async def list_invites(
     return await views(
         session,
         rows,
-        memberships=selects(params.fields, "memberships", DEFAULT_FIELDS),
-        delivery=selects(params.fields, "deliveryState", DEFAULT_FIELDS),
+        memberships=selects(params.fields, "memberships", InviteOut),
+        delivery=selects(params.fields, "deliveryState", InviteOut),
     ), more
 
 
@@ -113,7 +111,7 @@ async def get_invite(
         await views(
             session,
             [invite],
-            memberships=selects(params.fields, "memberships", DEFAULT_FIELDS),
-            delivery=selects(params.fields, "deliveryState", DEFAULT_FIELDS),
+            memberships=selects(params.fields, "memberships", InviteOut),
+            delivery=selects(params.fields, "deliveryState", InviteOut),
         )
     )[0]

@@ -6,6 +6,7 @@ secret is sent as `Authorization: Bearer <secret>` (REFERENCE.md §10.2).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -22,7 +23,6 @@ from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
 from app.invites import presenters
 from app.invites import service as invite_service
-from app.invites.presenters import INVITEE_FIELDS
 from app.invites.schemas import (
     AccountCreate,
     InviteCreate,
@@ -94,7 +94,7 @@ async def create_invites(
 async def list_invites(session: SessionDep, auth: CompanyAuth, params: ListQuery) -> JSONResponse:
     """Pending (and expired) invites; others with a filter on `status`."""
     views, more = await invite_service.list_invites(session, auth, params)
-    return presenters.page(TYPE, views, more, presenters.invite, InviteOut, params.fields)
+    return envelope.present_page(TYPE, views, more, presenters.invite, InviteOut, params.fields)
 
 
 @router.delete(
@@ -136,13 +136,12 @@ async def resend_invites(
 
 @router.get("/invites/me", tags=["MyInvite"], response_model=Envelope[MyInviteOut])
 async def get_my_invite(
-    session: SessionDep, secret: LinkSecret, params: FieldsOnly
+    session: SessionDep, settings: SettingsDep, secret: LinkSecret, params: FieldsOnly
 ) -> JSONResponse:
     """The invite the link names (`Authorization: Bearer <link secret>`); changes nothing."""
     view = await invite_service.my_invite(session, secret)
-    return presenters.one(
-        TYPE, view, presenters.my_invite, MyInviteOut, params.fields, INVITEE_FIELDS
-    )
+    present = partial(presenters.my_invite, default_branding=settings.default_branding)
+    return envelope.present_one(TYPE, view, present, MyInviteOut, params.fields)
 
 
 @router.delete("/invites/me", tags=["MyInvite"], response_model=Envelope[None])
@@ -190,7 +189,7 @@ async def get_invite(
     session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath, params: SingleQuery
 ) -> JSONResponse:
     view = await invite_service.get_invite(session, auth, public_id, params)
-    return presenters.one(TYPE, view, presenters.invite, InviteOut, params.fields)
+    return envelope.present_one(TYPE, view, presenters.invite, InviteOut, params.fields)
 
 
 @router.delete(
@@ -244,12 +243,13 @@ async def finish_invite(
 @router.get(
     "/users/me/invites", tags=["MyUserInviteList"], response_model=ListEnvelope[MyUserInviteOut]
 )
-async def list_my_invites(session: SessionDep, auth: Auth, params: ListQuery) -> JSONResponse:
+async def list_my_invites(
+    session: SessionDep, settings: SettingsDep, auth: Auth, params: ListQuery
+) -> JSONResponse:
     """Open invites addressed to the caller's e-mail address, in any company."""
     views, more = await invite_service.list_for_user(session, auth, params)
-    return presenters.page(
-        TYPE, views, more, presenters.user_invite, MyUserInviteOut, params.fields, INVITEE_FIELDS
-    )
+    present = partial(presenters.user_invite, default_branding=settings.default_branding)
+    return envelope.present_page(TYPE, views, more, present, MyUserInviteOut, params.fields)
 
 
 @router.delete("/users/me/invites", tags=["MyUserInviteList"], response_model=Envelope[None])
@@ -264,12 +264,15 @@ async def decline_my_invites(
     "/users/me/invites/{publicId}", tags=["MyUserInvite"], response_model=Envelope[MyUserInviteOut]
 )
 async def get_my_user_invite(
-    session: SessionDep, auth: Auth, public_id: PublicIdPath, params: SingleQuery
+    session: SessionDep,
+    settings: SettingsDep,
+    auth: Auth,
+    public_id: PublicIdPath,
+    params: SingleQuery,
 ) -> JSONResponse:
     view = await invite_service.get_for_user(session, auth, public_id, params)
-    return presenters.one(
-        TYPE, view, presenters.user_invite, MyUserInviteOut, params.fields, INVITEE_FIELDS
-    )
+    present = partial(presenters.user_invite, default_branding=settings.default_branding)
+    return envelope.present_one(TYPE, view, present, MyUserInviteOut, params.fields)
 
 
 @router.delete("/users/me/invites/{publicId}", tags=["MyUserInvite"], response_model=Envelope[None])

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from app.brandings.schemas import BrandingOut
 from app.core.clock import aware
 from app.core.schemas import NewPassword, OutModel, PublicIdOut, Ref, WireModel
 from app.memberships.schemas import MembershipOut
@@ -76,6 +77,8 @@ class InviteResponseOut(BaseModel):
 class InviteOut(OutModel):
     """An invite as its company sees it; ``status`` and ``deliveryState`` are ours."""
 
+    default_fields = "publicId,emailAddress,expiresOn,status,deliveryState"
+
     publicId: str
     emailAddress: str
     expiresOn: str
@@ -90,7 +93,7 @@ class InviteCompanyOut(OutModel):
     publicId: str
     name: str
     custom: dict[str, Any] = {}
-    branding: dict[str, Any] | None = None
+    branding: BrandingOut | None = None
     customTermsOfUse: str = "disabled"
     customPrivacyStatement: str = "disabled"
 
@@ -109,6 +112,8 @@ class MyInviteOut(OutModel):
     """`GET /invites/me`: the invite the link names; ``user`` only when the address has an
     account (the link proves the address, so its holder may know)."""
 
+    default_fields = "publicId,emailAddress,expiresOn,status,company(publicId,name)"
+
     publicId: str
     emailAddress: str
     expiresOn: str
@@ -121,6 +126,8 @@ class MyInviteOut(OutModel):
 
 class MyUserInviteOut(OutModel):
     """`GET /users/me/invites`: an invite addressed to the caller."""
+
+    default_fields = "publicId,emailAddress,expiresOn,status,company(publicId,name)"
 
     publicId: str
     emailAddress: str

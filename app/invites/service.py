@@ -38,11 +38,10 @@ from app.invites.link_flows import (
     new_account,
 )
 from app.invites.management import resend, revoke
-from app.invites.queries import DEFAULT_FIELDS, InviteView, get_invite, list_invites
+from app.invites.queries import InviteView, get_invite, list_invites
 from app.invites.status import finished_error, status_of
 
 __all__ = [
-    "DEFAULT_FIELDS",
     "Created",
     "InviteView",
     "accept",

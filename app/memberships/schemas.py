@@ -15,6 +15,8 @@ WireDateTime = Annotated[datetime, AfterValidator(aware)]
 
 
 class MembershipOut(OutModel):
+    default_fields = "publicId,user,invite,group,role,expiresOn"
+
     publicId: str
     user: Ref | None = None
     invite: Ref | None = None

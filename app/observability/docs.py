@@ -1,6 +1,7 @@
 """The generated parts of docs/: the configuration reference (from `Settings`), the permission
-catalogue (from `app.auth.permissions` and the `x-permissions` of the OpenAPI document) and the
-list of IXON operations this service does not serve (in docs/compatibility.md).
+catalogue (from `app.auth.permissions` and the `x-permissions` of the OpenAPI document), and in
+docs/compatibility.md the default answer of every resource (each response model's
+`default_fields`) and the list of IXON operations this service does not serve.
 
 `make docs` (`python -m app.observability.docs`) writes them; tests/ops/test_docs.py fails when
 a committed page differs from what this module makes, so the pages cannot drift from the code.
@@ -14,10 +15,16 @@ import sys
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from app.auth.permissions import DEFAULT_ROLES, DESCRIPTIONS, IMPLIED, Permission
 from app.config import Settings
+from app.core.projection import default_selection
+from app.core.schemas import OutModel
+from app.core.selection import Selection
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -189,24 +196,63 @@ def replace_section(text: str, name: str, content: str) -> str:
     return pattern.sub(lambda _: f"{begin}\n{content}\n{end}", text)
 
 
-def openapi_document() -> dict[str, Any]:
+def application() -> FastAPI:
     from app.main import create_app
 
-    app = create_app(Settings(database_url="sqlite+aiosqlite:///:memory:"))
-    return app.openapi()
+    return create_app(Settings(database_url="sqlite+aiosqlite:///:memory:"))
+
+
+def openapi_document() -> dict[str, Any]:
+    return application().openapi()
+
+
+def _resource(response_model: Any) -> type[OutModel] | None:
+    """The resource of an `Envelope[X]` / `ListEnvelope[X]` answer, if `fields=` shapes it."""
+    data = getattr(response_model, "model_fields", {}).get("data")
+    annotation = data.annotation if data is not None else None
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, OutModel):
+            return candidate
+    return None
+
+
+def _expression(selection: Selection) -> str:
+    return ",".join(
+        name if sub is None else f"{name}({_expression(sub)})" for name, sub in selection.items()
+    )
+
+
+def default_fields(app: FastAPI) -> str:
+    """One row per resource: the operations that answer it and what they show without
+    `fields=` (publicId is always shown, in nested objects too)."""
+    operations: dict[type[BaseModel], list[str]] = {}
+    for route in iter_route_contexts(app.routes):
+        resource = _resource(getattr(route, "response_model", None))
+        if resource is None or not getattr(route, "include_in_schema", False):
+            continue
+        for method in sorted(route.methods or ()):
+            operations.setdefault(resource, []).append(f"`{method} {route.path}`")
+    rows = [
+        f"| {model.__name__.removesuffix('Out')} | {', '.join(ops)} | "
+        f"`{_expression(default_selection(model))}` |"
+        for model, ops in sorted(operations.items(), key=lambda item: item[0].__name__)
+    ]
+    return "\n".join(["| Resource | Operations | Default fields |", "|---|---|---|", *rows])
 
 
 def pages() -> dict[Path, str]:
     """Every generated page (or page with a generated section), as it should read."""
-    openapi = openapi_document()
+    app = application()
+    openapi = app.openapi()
     ixon = json.loads(IXON_SUBSET.read_text())
     compatibility = DOCS / "compatibility.md"
+    text = replace_section(
+        compatibility.read_text(), "missing-operations", missing_operations(openapi, ixon)
+    )
     return {
         DOCS / "configuration.md": configuration(),
         DOCS / "permissions.md": permissions(openapi),
-        compatibility: replace_section(
-            compatibility.read_text(), "missing-operations", missing_operations(openapi, ixon)
-        ),
+        compatibility: replace_section(text, "default-fields", default_fields(app)),
     }
 
 

@@ -6,27 +6,28 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from app.auth.permissions import DESCRIPTIONS, Permission
 from app.core import envelope
 from app.core.envelope import ListEnvelope
 from app.core.errors import BadRequest
-from app.core.querying import DEFAULT_FIELDS, ListQuery, check_fields, project, shape_of
+from app.core.querying import ListQuery
 from app.core.schemas import OutModel
 
 router = APIRouter()
 
 
 class PermissionOut(OutModel):
+    default_fields = "publicId,description"
+
     publicId: str
-    description: str
     custom: dict[str, Any] = {}
+    description: str = Field(description="What the permission allows (ours; IXON has none).")
 
 
 @router.get("/permissions", tags=["PermissionList"], response_model=ListEnvelope[PermissionOut])
 async def list_permissions(params: ListQuery) -> JSONResponse:
-    if params.fields is not None:
-        check_fields(params.fields, shape_of(PermissionOut))
     chosen = list(Permission)
     for f in params.filters:
         if f.column != "publicId" or f.op not in ("eq", "ne", "in", "ni", "contains"):
@@ -35,8 +36,9 @@ async def list_permissions(params: ListQuery) -> JSONResponse:
     items: list[dict[str, Any]] = [
         {"publicId": p.value, "description": DESCRIPTIONS[p], "custom": {}} for p in chosen
     ]
-    default = (*DEFAULT_FIELDS, "description")
-    return envelope.listing("Permission", [project(i, params.fields, default) for i in items], None)
+    return envelope.present_page(
+        "Permission", items, None, envelope.as_is, PermissionOut, params.fields
+    )
 
 
 def _matches(op: str, value: str, values: tuple[str | None, ...]) -> bool:

@@ -22,6 +22,8 @@ class RegistrationCreate(WireModel):
 
 
 class MyRegistrationOut(OutModel):
+    default_fields = "publicId,companyName,name,emailAddress,language"
+
     publicId: str = Field(description="The id the company will get (company format).")
     companyName: str
     name: str

@@ -9,7 +9,7 @@ from app.auth.dependencies import CompanyAuth, permission
 from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
-from app.core.querying import FieldsOnly, ListFieldsQuery
+from app.core.querying import FieldsOnly, ListQuery
 from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
 from app.roles import presenters
@@ -25,9 +25,7 @@ PermissionIdPath = Annotated[str, Path(alias="publicId", description="The permis
 
 
 @router.get("/roles", tags=["RoleList"], response_model=ListEnvelope[RoleOut])
-async def list_roles(
-    session: SessionDep, auth: CompanyAuth, params: ListFieldsQuery
-) -> JSONResponse:
+async def list_roles(session: SessionDep, auth: CompanyAuth, params: ListQuery) -> JSONResponse:
     rows, more = await role_service.list_roles(session, auth, params)
     return envelope.present_page(TYPE, rows, more, presenters.role, RoleOut, params.fields)
 

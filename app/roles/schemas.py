@@ -27,6 +27,8 @@ class AudienceOut(OutModel):
 
 
 class RoleOut(OutModel):
+    default_fields = "publicId,name,description"
+
     publicId: str
     name: str
     description: str | None = None

@@ -32,6 +32,8 @@ class OtpAuthOut(OutModel):
 class UserOut(OutModel):
     """A user as the company sees it (`GET /users`)."""
 
+    default_fields = "publicId,type,name,emailAddress"
+
     publicId: str
     type: Literal["person", "service_account"]
     name: str
@@ -48,6 +50,8 @@ class UserOut(OutModel):
 
 class MyUserOut(OutModel):
     """The caller's own account (`GET /users/me`)."""
+
+    default_fields = "publicId,type,name,emailAddress,language"
 
     publicId: str
     type: Literal["person", "service_account"]

@@ -15,12 +15,12 @@ from app.auth.permissions import Permission
 from app.core import passwords, security
 from app.core.clock import utcnow
 from app.core.errors import AppError, BadRequest, Conflict, not_found
-from app.core.querying import FilterColumn, ListParams, Selection
+from app.core.querying import FilterColumn, ListParams, Selection, selects
 from app.memberships import service as membership_service
 from app.memberships.models import Membership
 from app.users.models import PERSON, SERVICE_ACCOUNT, User, normalize_email
 from app.users.repository import UserRepository
-from app.users.schemas import MyUserPatch
+from app.users.schemas import MyUserPatch, UserOut
 
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
 
@@ -160,8 +160,8 @@ class CompanyUser:
 
 
 def _wanted(fields: Selection | None, name: str) -> bool:
-    """Whether the answer shows ``name`` (the default shows publicId and name only)."""
-    return fields is not None and ("*" in fields or name in fields)
+    """Whether the answer shows ``name`` (a relationship is loaded only then)."""
+    return selects(fields, name, UserOut)
 
 
 async def _with_details(

@@ -64,7 +64,11 @@ async def test_the_user_comes_with_the_token_when_asked(api: Api, world: World) 
         params={"fields": "secretId,user(name,emailAddress)"},
     )
     data = response.json()["data"]
-    assert data["user"] == {"name": "Company A Admin", "emailAddress": world.a.admin.email}
+    assert data["user"] == {
+        "publicId": world.a.admin.id,
+        "name": "Company A Admin",
+        "emailAddress": world.a.admin.email,
+    }
 
 
 async def test_a_wrong_password_and_an_unknown_address_answer_identically(

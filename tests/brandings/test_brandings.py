@@ -46,7 +46,9 @@ async def test_the_built_in_default_is_listed_with_a_stable_id(
     assert default["theme"]["primaryColor"] == "#0B5394"
     assert default["landingPageComponentTemplate"] is None and default["custom"] == {}
     again = await _get(client, world, "/brandings")
-    assert again.json()["data"] == [{"publicId": default["publicId"], "name": "IXON Cloud"}]
+    assert again.json()["data"] == [
+        {"publicId": default["publicId"], "name": "IXON Cloud", "fqdn": "portal.ixon.cloud"}
+    ]
 
 
 async def test_operators_brandings_are_listed_filtered_and_paged(

@@ -28,7 +28,8 @@ async def test_creating_a_company_makes_the_caller_its_administrator(
     groups = await api.get(
         "/groups", token=person.token, company=company_id, params={"fields": "name,isCompanyGroup"}
     )
-    assert groups.json()["data"] == [{"name": "New Co", "isCompanyGroup": True}]
+    [group] = groups.json()["data"]
+    assert group == {"publicId": group["publicId"], "name": "New Co", "isCompanyGroup": True}
     me = await api.get(
         "/companies/me", token=person.token, company=company_id, params={"fields": "*"}
     )
@@ -91,7 +92,12 @@ async def test_only_an_administrator_edits_the_company(api: Api, world: World) -
     )
     assert ok.status_code == 200 and ok.json()["data"] is None
     me = await api.get("/companies/me", params={"fields": "name,country,custom"})
-    assert me.json()["data"] == {"name": "Renamed", "country": "BE", "custom": {"erp": 42}}
+    assert me.json()["data"] == {
+        "publicId": world.a.id,
+        "name": "Renamed",
+        "country": "BE",
+        "custom": {"erp": 42},
+    }
 
 
 async def test_patch_refuses_bad_values(api: Api) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from app.core.errors import BadRequest
 from app.core.querying import MAX_PAGE_SIZE, parse_fields, parse_filters, project
+from app.core.schemas import OutModel
 from app.groups.models import Group, GroupType
 from tests.helpers import Api, World, error_props
 
@@ -33,25 +34,61 @@ def test_unreadable_fields_are_refused(bad: str) -> None:
     assert caught.value.items[0].property_name == "fields"
 
 
+class _Ref(OutModel):
+    publicId: str
+    name: str | None = None
+
+
+class _Thing(OutModel):
+    default_fields = "name,type(name)"
+
+    publicId: str
+    name: str
+    type: _Ref | None = None
+    items: list[_Ref] = []
+    theme: dict[str, str] = {}
+    custom: dict[str, object] = {}
+
+
 def test_projection_keeps_nested_references_as_stubs_until_named() -> None:
     data = {
-        "publicId": "g",
-        "name": "G",
-        "type": {"publicId": "t", "name": "T"},
-        "list": [{"publicId": "x", "name": "X"}],
         "theme": {"color": "#fff"},
+        "custom": {"publicId": "not a reference", "n": 1},
+        "items": [{"publicId": "x", "name": "X"}],
+        "type": {"publicId": "t", "name": "T"},
+        "name": "G",
+        "publicId": "g",
     }
-    assert project(data, {"*": None}, ()) == {
+    # The model's order, publicId first, whatever the presenter's or the selection's order.
+    assert list(project(data, _Thing, {"*": None})) == [
+        "publicId",
+        "name",
+        "type",
+        "items",
+        "theme",
+        "custom",
+    ]
+    assert project(data, _Thing, {"*": None}) == {
         "publicId": "g",
         "name": "G",
         "type": {"publicId": "t"},
-        "list": [{"publicId": "x"}],
+        "items": [{"publicId": "x"}],
         "theme": {"color": "#fff"},
+        "custom": {"publicId": "not a reference", "n": 1},
     }
-    assert project(data, {"type": {"name": None}}, ()) == {"type": {"name": "T"}}
-    assert project(data, {"type": {"*": None}}, ()) == {"type": {"publicId": "t", "name": "T"}}
-    assert project(data, {"list": {"name": None}}, ()) == {"list": [{"name": "X"}]}
-    assert project(data, None, ("publicId", "name")) == {"publicId": "g", "name": "G"}
+    assert project(data, _Thing, {"type": {"name": None}}) == {
+        "publicId": "g",
+        "type": {"publicId": "t", "name": "T"},
+    }
+    assert project(data, _Thing, {"type": {"*": None}})["type"] == {"publicId": "t", "name": "T"}
+    assert project(data, _Thing, {"items": {"name": None}})["items"] == [
+        {"publicId": "x", "name": "X"}
+    ]
+    assert project(data, _Thing, None) == {
+        "publicId": "g",
+        "name": "G",
+        "type": {"publicId": "t", "name": "T"},
+    }
 
 
 def test_filters_parse_every_operator_and_alias() -> None:
@@ -170,9 +207,13 @@ async def test_nested_fields_through_the_api(api: Api, world: World) -> None:
         "/groups",
         params={"fields": "name,type(name,color),isCompanyGroup", "filters": 'eq(name,"g00")'},
     )
-    assert response.json()["data"] == [
-        {"name": "g00", "type": {"name": "Site", "color": "#00ff00"}, "isCompanyGroup": False}
-    ]
+    group = response.json()["data"][0]
+    assert group == {
+        "publicId": group["publicId"],
+        "name": "g00",
+        "type": {"publicId": group["type"]["publicId"], "name": "Site", "color": "#00ff00"},
+        "isCompanyGroup": False,
+    }
     stubbed = await api.get("/groups", params={"fields": "*", "filters": 'eq(name,"g00")'})
     item = stubbed.json()["data"][0]
     assert item["type"] == {"publicId": item["type"]["publicId"]} and item["custom"] == {"i": 0}

@@ -46,18 +46,21 @@ async def test_each_live_membership_counts_once_per_group(api: Api, world: World
         params={"fields": "group(name,isCompanyGroup,parent),roles(name,permissions)"},
     )
     assert response.status_code == 200
+    roles = world.a.roles
     assert response.json()["data"] == [
         {
-            "group": {"name": "Company A", "isCompanyGroup": True, "parent": None},
-            "roles": [{"name": "Viewer", "permissions": [{"publicId": "VIEW_USERS"}]}],
+            "group": {"publicId": world.a.group_id, "name": "Company A", "parent": None,
+                      "isCompanyGroup": True},
+            "roles": [{"publicId": roles["Viewer"], "name": "Viewer",
+                       "permissions": [{"publicId": "VIEW_USERS"}]}],
         },
         {
-            "group": {"name": "Plant", "isCompanyGroup": False,
-                      "parent": {"publicId": world.a.group_id}},
+            "group": {"publicId": plant, "name": "Plant",
+                      "parent": {"publicId": world.a.group_id}, "isCompanyGroup": False},
             "roles": [
-                {"name": "Editor",
+                {"publicId": roles["Editor"], "name": "Editor",
                  "permissions": [{"publicId": "MANAGE_GROUPS"}, {"publicId": "VIEW_USERS"}]},
-                {"name": "User", "permissions": []},
+                {"publicId": roles["User"], "name": "User", "permissions": []},
             ],
         },
     ]  # fmt: skip

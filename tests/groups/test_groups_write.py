@@ -55,8 +55,9 @@ async def test_groups_are_created_under_the_company_group_by_default(
     assert _parent(groups["Company A"]) is None and groups["Company A"]["isCompanyGroup"]
     full = await api.get(f"/groups/{nested}", params={"fields": "parent.*,type.name"})
     assert full.json()["data"] == {
+        "publicId": nested,
+        "type": {"publicId": full.json()["data"]["type"]["publicId"], "name": "Line"},
         "parent": {"publicId": plant, "name": "Plant", "type": {"publicId": site}},
-        "type": {"name": "Line"},
     }
 
 
@@ -170,8 +171,8 @@ async def test_bad_edits_change_nothing(api: Api, world: World) -> None:
          "Parent group not found"),
         ([ok, {"publicId": line, "type": {"publicId": their_type}}], 404, "type", 1,
          "Group type not found"),
-        ([ok, {"publicId": line, "type": None}], 400, "type", 1, "type: may not be null"),
-        ([ok, {"publicId": line, "name": None}], 400, "name", 1, "name: may not be null"),
+        ([ok, {"publicId": line, "type": None}], 400, "type", 1, "type may not be null"),
+        ([ok, {"publicId": line, "name": None}], 400, "name", 1, "name may not be null"),
         ([ok, {"publicId": their_group, "name": "Mine"}], 404, "publicId", 1, "Group not found"),
         ([ok, {"publicId": cell, "name": "Twice"}], 400, "publicId", 1,
          "This group is listed more than once in the request"),
@@ -309,4 +310,4 @@ async def test_the_api_prefix_works_for_groups(api: Api) -> None:
     site = await new_group_type(api, "Site", prefix="/api")
     plant = await new_group(api, "Plant", site, prefix="/api")
     response = await api.get(f"/groups/{plant}", prefix="/api", params={"fields": "name"})
-    assert response.json()["data"] == {"name": "Plant"}
+    assert response.json()["data"] == {"publicId": plant, "name": "Plant"}

@@ -82,7 +82,7 @@ async def test_a_new_person_creates_the_account_and_joins(
     users = await api.get("/users")
     assert user_id in {u["publicId"] for u in users.json()["data"]}
     shown = await api.get(f"/invites/{invite_id}", params={"fields": "status"})
-    assert shown.json()["data"] == {"status": "accepted"}
+    assert shown.json()["data"] == {"publicId": invite_id, "status": "accepted"}
     # The link was single use.
     again = await as_link(client, world, "POST", "/users", secret, NEW_ACCOUNT)
     assert again.status_code == 410
@@ -248,7 +248,7 @@ async def test_reading_the_link_shows_the_invite_and_uses_nothing(
         "emailAddress": "reader@example.com",
         "expiresOn": response.json()["data"]["expiresOn"],
         "status": "pending",
-        "company": {"publicId": world.a.id},
+        "company": {"publicId": world.a.id, "name": "Company A"},
     }
     full = await client.get(
         "/invites/me", params={"fields": "*,company(publicId,name),memberships(role)"},

@@ -126,7 +126,7 @@ async def test_revoking_withdraws_the_link_and_the_pending_memberships(
     assert (await invite_row(world.sessionmaker, invite_id)).status == "revoked"
     assert await memberships_of_invite(world.sessionmaker, invite_id) == []
     shown = await api.get(f"/invites/{invite_id}", params={"fields": "status,memberships"})
-    assert shown.json()["data"] == {"status": "revoked", "memberships": []}
+    assert shown.json()["data"] == {"publicId": invite_id, "memberships": [], "status": "revoked"}
     assert (await as_link(client, world, "GET", "/invites/me", secret)).status_code == 410
     again = await api.delete(f"/invites/{invite_id}")
     assert again.status_code == 409 and errors(again)[0]["listIndex"] is None
@@ -207,4 +207,4 @@ async def test_a_failed_delivery_reads_failed(api: Api, world: World) -> None:
         )
         await session.commit()
     shown = await api.get(f"/invites/{invite_id}", params={"fields": "deliveryState"})
-    assert shown.json()["data"] == {"deliveryState": "failed"}
+    assert shown.json()["data"] == {"publicId": invite_id, "deliveryState": "failed"}

@@ -97,10 +97,16 @@ async def test_registering_sends_a_confirmation_and_finishing_makes_account_and_
     assert company.status_code == 200
 
 
-async def test_the_default_answer_shows_public_id_and_name(api: Api, session: AsyncSession) -> None:
+async def test_the_default_answer_shows_the_registration(api: Api, session: AsyncSession) -> None:
     secret = await registered(api, session)
     shown = await me(api, "GET", secret)
-    assert set(shown.json()["data"]) == {"publicId", "name"}
+    assert list(shown.json()["data"]) == [
+        "publicId",
+        "companyName",
+        "name",
+        "emailAddress",
+        "language",
+    ]
     assert error_props(await me(api, "GET", secret, params={"fields": "password"})) == {"fields"}
 
 

@@ -31,10 +31,12 @@ async def test_the_seed_get_users_call(api: Api, world: World) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "success" and body["type"] == "User" and body["moreAfter"] is None
+    admin = world.a.admin
     assert body["data"] == [
-        {"publicId": world.a.admin.id, "name": "Company A Admin"},
-        {"publicId": member.id, "name": "Jane Doe"},
-    ]
+        {"publicId": admin.id, "type": "person", "name": "Company A Admin",
+         "emailAddress": admin.email},
+        {"publicId": member.id, "type": "person", "name": "Jane Doe", "emailAddress": member.email},
+    ]  # fmt: skip
     assert (await api.get("/users", prefix="/api")).json()["data"] == body["data"]
 
 
@@ -53,11 +55,15 @@ async def test_users_show_this_companys_memberships_only(api: Api, world: World)
     assert shown["memberships"][0]["user"] == {"publicId": member.id}
     assert shown["registeredOn"].endswith("Z")
     stubs = await api.get("/users", params={"fields": "memberships"})
-    assert stubs.json()["data"][1] == {"memberships": [{"publicId": shown["memberships"][0][
-        "publicId"]}]}  # fmt: skip
+    assert stubs.json()["data"][1] == {"publicId": member.id, "memberships": [
+        {"publicId": shown["memberships"][0]["publicId"]}]}  # fmt: skip
     nested = await api.get("/users", params={"fields": "name,memberships(role,expiresOn)"})
     assert nested.json()["data"][1]["memberships"] == [
-        {"role": {"publicId": world.a.roles["Viewer"]}, "expiresOn": None}
+        {
+            "publicId": shown["memberships"][0]["publicId"],
+            "role": {"publicId": world.a.roles["Viewer"]},
+            "expiresOn": None,
+        }
     ]
     from_b = await api.get("/users", token=world.b.admin.token, company=world.b.id,
                            params={"fields": "memberships.role"})  # fmt: skip
