@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.cli import audit_cli
 from app.auth.permissions import Permission
 from app.brandings.cli import branding_cli
 from app.config import get_settings
@@ -42,6 +43,7 @@ cli.add_typer(application_cli, name="application")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(token_cli, name="token")
 cli.add_typer(branding_cli, name="branding")
+cli.add_typer(audit_cli, name="audit")
 out = Console()
 err = Console(stderr=True)
 WORKER_HEALTHCHECK_SECONDS = 30
@@ -63,12 +65,14 @@ def read_secret(prompt: str) -> str:
 def in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run ``work`` in one transaction, committed if it succeeds; AppErrors become one line."""
     import app.db.models  # noqa: F401 - every mapper, so relationships resolve
+    from app.audit import context as audit_context
     from app.db.session import create_engine, create_sessionmaker
 
     async def run() -> T:
         engine = create_engine(get_settings())
         try:
             async with create_sessionmaker(engine)() as session:
+                audit_context.command_line(session)
                 result = await work(session)
                 await session.commit()
                 return result

@@ -25,6 +25,7 @@ from app.access_tokens.models import AccessToken
 from app.access_tokens.schemas import AccessTokenCreate
 from app.applications import service as application_service
 from app.applications.models import Application
+from app.audit import context as audit_context
 from app.auth.context import AuthContext
 from app.auth.permissions import Permission
 from app.auth.ratelimit import LoginLimiter
@@ -90,6 +91,7 @@ async def acting_in(
     token = AccessToken(user_id=user.id, secret_hash="")
     auth = AuthContext(user, token, application, company, permissions)
     auth.assert_permission(needs)
+    audit_context.identify(session, auth)
     return auth
 
 

@@ -22,6 +22,7 @@ from app.core.clock import utcnow
 from app.core.errors import Unauthorized, combine, not_found
 from app.core.querying import FilterColumn, ListParams
 from app.core.schemas import PublicIdItem
+from app.otp_auth import login as otp_login
 from app.users import service as user_service
 from app.users.models import User, normalize_email
 
@@ -103,13 +104,14 @@ async def log_in(
     body: AccessTokenCreate,
     client: Client,
 ) -> NewToken:
-    email, _otp, password = parse_basic(authorization)
+    email, otp, password = parse_basic(authorization)
     account, address = normalize_email(email), client.ip or "unknown"
     await limiter.check(account, address)
     user = await user_service.verify_login(session, email, password)
     if user is None:
         await limiter.failed(account, address)
         raise Unauthorized(BAD_CREDENTIALS)
+    await otp_login.second_factor(session, limiter, user, otp, account, address)
     await limiter.succeeded(account)
     user_service.touch(user)
     return await issue(
