@@ -184,7 +184,8 @@ def write(connection: Connection, context: AuditContext, changes: list[Change]) 
     if not changes:
         return
     lookup, members = _prepare(connection, changes)
-    now = utcnow()
+    # Whole seconds, as answers show it: a `time` filter then means what the client sees.
+    now = utcnow().replace(microsecond=0)
     rows: list[dict[str, Any]] = []
     for change in changes:
         user = _topic_user(change, lookup)

@@ -53,6 +53,9 @@ def by_table() -> dict[str, Audited]:
         "applications": Audited("ApiApplication", "user", "owner_user_id"),
         "brandings": Audited("Branding", "none"),
         "registrations": Audited("Registration", "none"),
+        # E-mail links (invite, registration, password reset, address change): asked for,
+        # used up or withdrawn. ``reference`` names the object the link is for.
+        "action_tokens": Audited("EmailLink", "none"),
     }
 
 
