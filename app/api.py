@@ -34,7 +34,6 @@ DOMAIN_ROUTERS = (
     companies,
     memberships,
     service_accounts,
-    otp_auth,
     users,
     roles,
     groups,
@@ -43,6 +42,7 @@ DOMAIN_ROUTERS = (
     registrations,
     access_recover,
     email_changes,
+    otp_auth,
     audit,
 )
 

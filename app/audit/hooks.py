@@ -73,7 +73,9 @@ def _assign_public_id(state: InstanceState[Any], table: Table) -> None:
     column = table.c.get("public_id")
     if column is None or state.dict.get("public_id") is not None or column.default is None:
         return
-    state.obj().public_id = column.default.arg(None)  # type: ignore[attr-defined]
+    obj = state.obj()
+    if obj is not None:
+        obj.public_id = column.default.arg(None)  # type: ignore[attr-defined]
 
 
 def _created(state: InstanceState[Any], table: Table, spec: Audited) -> Change:

@@ -22,10 +22,8 @@ from app.scim import documents
 router = APIRouter(
     responses={"4XX": {"model": ErrorEnvelope, "description": "IXON's error envelope"}}
 )
-VersionPath = Annotated[str, Path(alias="api-version", description="The API version: 2.")]
-ApplicationPath = Annotated[
-    str, Path(alias="api-application", description="Your application id (12 characters).")
-]
+VersionPath = Annotated[str, Path(description="The API version: 2.")]
+ApplicationPath = Annotated[str, Path(description="Your application id (12 characters).")]
 OptionalVersion = Annotated[
     str | None,
     Header(alias="Api-Version", description="Optional here (the version is in the path); 2."),
@@ -98,6 +96,12 @@ def _document_paths(app: FastAPI) -> None:
                 path.replace(ROUTE_PREFIX, DOCUMENT_PREFIX): value
                 for path, value in document["paths"].items()
             }
+            for path, operations in document["paths"].items():
+                if path.startswith(DOCUMENT_PREFIX):
+                    for operation in operations.values():
+                        for parameter in operation.get("parameters", []):
+                            if parameter["in"] == "path":
+                                parameter["name"] = parameter["name"].replace("_", "-")
         return app.openapi_schema or build()
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -83,7 +83,7 @@ async def test_secrets_and_hashes_never_reach_the_log(
             "oldPassword": person.password,
             "newPassword": "a fresh passphrase",
             "deleteAccessTokens": False,
-        },  # fmt: skip
+        },
     )
     text = json.dumps([[e.before, e.after] for e in await session.scalars(select(AuditEvent))])
     for word in ("passwordHash", "secretHash", "tokenHash", "secretEncrypted", "argon2", token):

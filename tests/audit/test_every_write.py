@@ -147,8 +147,12 @@ async def _decline_one(s: Scene) -> Step:
     return lambda: s.me(person, "DELETE", f"/users/me/invites/{invite_id}")
 
 
-REGISTRATION = {"companyName": "Audited BV", "name": "Reg Istrant",
-                "emailAddress": "registrant@example.com", "password": "a long passphrase"}  # fmt: skip
+REGISTRATION = {
+    "companyName": "Audited BV",
+    "name": "Reg Istrant",
+    "emailAddress": "registrant@example.com",
+    "password": "a long passphrase",
+}
 
 
 def _registering(s: Scene) -> Awaitable[httpx.Response]:
