@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utcnow
@@ -57,3 +58,19 @@ async def enforced_for(
         .distinct()
     )
     return {user_id for user_id in await session.scalars(stmt) if user_id is not None}
+
+
+async def status_of(
+    session: AsyncSession, user_id: int
+) -> tuple[bool, str | None, datetime | None]:
+    """Whether a role anywhere requires 2FA, and the active device's name and time: one query."""
+    enforced = exists(
+        select(Membership.id)
+        .join(Role, Role.id == Membership.role_id)
+        .where(*_enforcing([user_id]))  # type: ignore[arg-type]
+    )
+    active = [OtpAuth.user_id == user_id, OtpAuth.verified_on.is_not(None)]
+    device = select(OtpAuth.device_name).where(*active).scalar_subquery()
+    since = select(OtpAuth.verified_on).where(*active).scalar_subquery()
+    row = (await session.execute(select(enforced, device, since))).one()
+    return bool(row[0]), row[1], row[2]

@@ -185,11 +185,8 @@ class OtpStatus:
 
 async def status(session: AsyncSession, user: User) -> OtpStatus:
     """For `/users/me`: whether a role anywhere requires it, and the device if it is on."""
-    required = bool(await repository.enforced_for(session, [user.id]))
-    otp = await repository.of_user(session, user.id)
-    if otp is None or otp.verified_on is None:
-        return OtpStatus(required)
-    return OtpStatus(required, otp.device_name, otp.verified_on)
+    required, device, since = await repository.status_of(session, user.id)
+    return OtpStatus(required, device, since)
 
 
 async def required_in_company(

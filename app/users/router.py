@@ -11,7 +11,7 @@ from app.auth.permissions import Permission
 from app.companies.schemas import CompanyRef
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
-from app.core.querying import ListQuery, SingleQuery
+from app.core.querying import ListQuery, SingleQuery, selects
 from app.core.schemas import Bulk, PublicIdItem, PublicIdPath
 from app.db.session import SessionDep
 from app.otp_auth import service as otp_service
@@ -28,7 +28,9 @@ TYPE = "User"
 
 @router.get("/users/me", tags=["MyUser"], response_model=Envelope[MyUserOut])
 async def get_my_user(session: SessionDep, auth: Auth, params: SingleQuery) -> JSONResponse:
-    otp = (await otp_service.status(session, auth.user)).as_wire()
+    # The 2FA state costs a query: only when the answer shows it (not by default).
+    wanted = selects(params.fields, "otpAuth")
+    otp = (await otp_service.status(session, auth.user)).as_wire() if wanted else None
     return envelope.present_one(
         TYPE, auth.user, lambda u: presenters.my_user(u, otp), MyUserOut, params.fields
     )
