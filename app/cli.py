@@ -394,6 +394,9 @@ def token_create(
     application: Annotated[
         str | None, typer.Option(help="The Api-Application id; default: the first registered.")
     ] = None,
+    otp: Annotated[
+        str, typer.Option(help="The current code of the authenticator app, when 2FA is on.")
+    ] = "",
     as_json: JsonOption = False,
 ) -> None:
     """Log in and print a new access token (only its secret, unless --json).
@@ -411,6 +414,7 @@ def token_create(
             password=secret,
             expires_in=expires_in,
             application_id=application,
+            otp=otp,
         )
     )
     typer.echo(json.dumps(issued.as_json()) if as_json else issued.secret)

@@ -164,6 +164,7 @@ async def create_token(
     password: str,
     expires_in: int,
     application_id: str | None,
+    otp: str = "",
 ) -> IssuedToken:
     """A log-in as `POST /access-tokens` does it: same checks, same failed-log-in limits."""
     if application_id is not None:
@@ -173,7 +174,7 @@ async def create_token(
         if found is None:
             raise BadRequest("No application is registered: run `ixon-api application add NAME`")
         application = found
-    credentials = base64.b64encode(f"{email}::{password}".encode()).decode()
+    credentials = base64.b64encode(f"{email}:{otp}:{password}".encode()).decode()
     try:
         body = AccessTokenCreate(expiresIn=expires_in)
     except ValueError:

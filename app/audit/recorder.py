@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table, insert, select
 
 from app.audit.context import Actor, AuditContext
 from app.audit.models import AuditEvent
-from app.audit.registry import HIDDEN, NOISE, Audited
+from app.audit.registry import HIDDEN, MARKED, NOISE, Audited
 from app.core import ids
 from app.core.clock import iso, utcnow
 from app.db.base import Base
@@ -88,6 +88,8 @@ def _wire(change: Change, side: dict[str, Any] | None, lookup: _Lookup) -> dict[
     if "public_id" in change.values:
         out["publicId"] = change.values["public_id"]
     for name, value in side.items():
+        if name in MARKED and value is not None:
+            out[MARKED[name]] = "(hidden)"
         if name in HIDDEN or name in NOISE or name == "public_id":
             continue
         if name in references:

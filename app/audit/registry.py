@@ -24,6 +24,8 @@ HIDDEN = frozenset(
         "new_email_normalized",
     }
 )
+# Secrets whose change is worth telling, without the value: shown as this key, "(hidden)".
+MARKED = {"password_hash": "password", "secret_encrypted": "secret"}
 # Bookkeeping that reads make (last use, last step): a change of only these is no event.
 NOISE = frozenset({"last_used_on", "last_seen_on", "last_used_step"})
 
