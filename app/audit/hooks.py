@@ -11,6 +11,7 @@ the transaction that makes it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Table, event, inspect, select
@@ -134,16 +135,25 @@ def _before_flush(session: Session, _context: UOWTransaction, _instances: object
         write(session.connection(), audit_context.of(session), changes)
 
 
-def _bulk_changes(
-    table: Table, spec: Audited, action: str, rows: list[dict[str, Any]]
+def _bulk_updates(
+    table: Table, spec: Audited, old_rows: list[dict[str, Any]], new_rows: dict[Any, dict[str, Any]]
 ) -> list[Change]:
-    return [Change(table, spec, action, row, row, None) for row in rows]
+    changes = []
+    for old in old_rows:
+        new = new_rows.get(old["id"], old)
+        changed = [k for k in old if k not in NOISE and old[k] != new.get(k)]
+        if changed:
+            before = {k: old[k] for k in changed}
+            after = {k: new.get(k) for k in changed}
+            changes.append(Change(table, spec, UPDATE, new, before, after))
+    return changes
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state: ORMExecuteState) -> Result[Any] | None:
-    if not (state.is_update or state.is_delete) or isinstance(state.parameters, list):
-        return None
+    parameters = state.parameters
+    if not (state.is_update or state.is_delete) or not isinstance(parameters, Mapping | None):
+        return None  # an executemany of UPDATEs by primary key is not used for audited rows
     table = getattr(state.statement, "table", None)
     spec = by_table().get(table.name) if isinstance(table, Table) else None
     if table is None or spec is None:
@@ -151,27 +161,21 @@ def _bulk_statement(state: ORMExecuteState) -> Result[Any] | None:
     connection = state.session.connection()
     where = state.statement.whereclause  # type: ignore[attr-defined]
     query = select(table) if where is None else select(table).where(where)
-    rows = [dict(row._mapping) for row in connection.execute(query)]
+    # The statement's own bound values (a `bindparam` in its WHERE) select the same rows.
+    rows = [dict(row._mapping) for row in connection.execute(query, dict(parameters or {}))]
     if not rows:
         return None
     context = audit_context.of(state.session)
     if state.is_delete:
         # Written first: the rows (and what cascades from them) are gone afterwards.
-        write(connection, context, _bulk_changes(table, spec, DELETE, rows))
+        write(connection, context, [Change(table, spec, DELETE, r, r, None) for r in rows])
         return state.invoke_statement()
     result = state.invoke_statement()
     ids = [row["id"] for row in rows]
-    now = {
-        row._mapping["id"]: dict(row._mapping)
-        for row in connection.execute(select(table).where(table.c.id.in_(ids)))
-    }
-    changes = []
-    for old in rows:
-        new = now.get(old["id"], old)
-        changed = [k for k in old if k not in NOISE and old[k] != new.get(k)]
-        if changed:
-            before = {k: old[k] for k in changed}
-            after = {k: new.get(k) for k in changed}
-            changes.append(Change(table, spec, UPDATE, new, before, after))
-    write(connection, context, changes)
+    fresh = connection.execute(select(table).where(table.c.id.in_(ids)))
+    write(
+        connection,
+        context,
+        _bulk_updates(table, spec, rows, {r.id: dict(r._mapping) for r in fresh}),
+    )
     return result
