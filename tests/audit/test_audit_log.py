@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEvent
 from tests.helpers import Api, CompanyInfo, World, errors
+from tests.invites.support import invite, link_of
 
 
 async def _role(api: Api, name: str) -> str:
@@ -182,3 +185,22 @@ async def test_the_export_is_csv_a_spreadsheet_cannot_run(api: Api, world: World
     assert len(rows) == data["rowCount"] >= 1 and data["truncated"] is False
     assert {r["target"] for r in rows} == {"Role"} and rows[0]["company"] == world.a.id
     assert all(not cell.startswith("=") for r in rows for cell in r.values())
+
+
+async def test_a_page_write_is_recorded_as_the_person_following_the_link(
+    api: Api, world: World, client: httpx.AsyncClient
+) -> None:
+    invite_id = await invite(api, "page.joiner@example.com", "Viewer")
+    secret = await link_of(world.sessionmaker, invite_id)
+    page = await client.get(f"/portal/invites/{secret}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    password = "a good long password"
+    fields = {"csrf_token": token.group(1), "name": "Page Joiner",
+              "password": password, "password_repeat": password}  # fmt: skip
+    accepted = await client.post(f"/portal/invites/{secret}/accept", data=fields)
+    assert accepted.status_code == 200, accepted.text
+    joined = (await _log(api, 'eq(target,"UserMembership")', 'eq(action,"UPDATE")'))[0]
+    assert joined["actor"]["resource"]["name"] == "Page Joiner"
+    assert joined["after"]["user"] == {"publicId": joined["topic"]["user"]}
+    assert joined["before"]["invite"] == {"publicId": invite_id}
