@@ -7,6 +7,7 @@ from fastapi.routing import APIRoute
 
 from app.access_recover.router import router as access_recover
 from app.access_tokens.router import router as access_tokens
+from app.audit.router import router as audit
 from app.auth.headers import api_version
 from app.brandings.router import router as brandings
 from app.companies.router import router as companies
@@ -16,9 +17,11 @@ from app.email_changes.router import router as email_changes
 from app.groups.router import router as groups
 from app.invites.router import router as invites
 from app.memberships.router import router as memberships
+from app.otp_auth.router import router as otp_auth
 from app.permissions.router import router as permissions
 from app.registrations.router import router as registrations
 from app.roles.router import router as roles
+from app.scim import router as scim
 from app.service_accounts.router import router as service_accounts
 from app.users.router import router as users
 
@@ -39,6 +42,8 @@ DOMAIN_ROUTERS = (
     registrations,
     access_recover,
     email_changes,
+    otp_auth,
+    audit,
 )
 
 
@@ -67,3 +72,5 @@ def include(app: FastAPI) -> None:
     api = build_router()
     app.include_router(api)
     app.include_router(api, prefix="/api", include_in_schema=False)
+    # Outside `api`: SCIM clients send no IXON headers (the version is in the path).
+    scim.include(app)

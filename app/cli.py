@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.cli import audit_cli
 from app.auth.permissions import Permission
 from app.brandings.cli import branding_cli
 from app.config import get_settings
@@ -45,6 +46,7 @@ cli.add_typer(token_cli, name="token")
 cli.add_typer(branding_cli, name="branding")
 cli.add_typer(company_cli, name="company")
 cli.command("public-url")(public_url)
+cli.add_typer(audit_cli, name="audit")
 out = Console()
 err = Console(stderr=True)
 WORKER_HEALTHCHECK_SECONDS = 30
@@ -66,12 +68,14 @@ def read_secret(prompt: str) -> str:
 def in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run ``work`` in one transaction, committed if it succeeds; AppErrors become one line."""
     import app.db.models  # noqa: F401 - every mapper, so relationships resolve
+    from app.audit import context as audit_context
     from app.db.session import create_engine, create_sessionmaker
 
     async def run() -> T:
         engine = create_engine(get_settings())
         try:
             async with create_sessionmaker(engine)() as session:
+                audit_context.command_line(session)
                 result = await work(session)
                 await session.commit()
                 return result
@@ -434,6 +438,9 @@ def token_create(
     application: Annotated[
         str | None, typer.Option(help="The Api-Application id; default: the first registered.")
     ] = None,
+    otp: Annotated[
+        str, typer.Option(help="The current code of the authenticator app, when 2FA is on.")
+    ] = "",
     as_json: JsonOption = False,
 ) -> None:
     """Log in and print a new access token (only its secret, unless --json).
@@ -451,6 +458,7 @@ def token_create(
             password=secret,
             expires_in=expires_in,
             application_id=application,
+            otp=otp,
         )
     )
     typer.echo(json.dumps(issued.as_json()) if as_json else issued.secret)

@@ -149,6 +149,11 @@ class Settings(BaseSettings):
     outbox_retry_max_seconds: float = Field(
         3600, gt=0, description="Longest wait between two attempts of a message."
     )
+    audit_retention_days: int = Field(
+        365,
+        ge=1,
+        description="Days the audit log keeps an event; `ixon-api audit purge` deletes older ones.",
+    )
     log_level: str = Field("INFO", description="Log level of the service's own loggers.")
     log_format: Literal["auto", "json", "text"] = Field(
         "auto",

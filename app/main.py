@@ -17,6 +17,7 @@ from app.db.session import create_engine, create_sessionmaker
 from app.mail.outbox import OutboxWorker
 from app.mail.registry import sender_from_settings
 from app.mail.runner import BackgroundWorker
+from app.otp_auth import crypto as otp_crypto
 from app.portal import router as portal
 
 DESCRIPTION = """An IXON Cloud APIv2-compatible user-management API: companies, users, roles,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         servers=[{"url": "/", "description": "This server (every path is also under /api)"}],
     )
     app.state.settings = settings
+    otp_crypto.configure(settings.secret_key)
     app.state.engine = None
     app.state.login_limiter = LoginLimiter(settings)
     observability.install(app, settings)

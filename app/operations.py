@@ -22,6 +22,7 @@ from app.access_tokens.models import AccessToken
 from app.access_tokens.schemas import AccessTokenCreate
 from app.applications import service as application_service
 from app.applications.models import Application
+from app.audit import context as audit_context
 from app.auth.context import AuthContext
 from app.auth.permissions import Permission
 from app.auth.ratelimit import LoginLimiter
@@ -81,6 +82,7 @@ async def acting_in(
     token = AccessToken(user_id=user.id, secret_hash="")
     auth = AuthContext(user, token, application, company, permissions)
     auth.assert_permission(needs)
+    audit_context.identify(session, auth)
     return auth
 
 
@@ -153,6 +155,7 @@ async def create_token(
     password: str,
     expires_in: int,
     application_id: str | None,
+    otp: str = "",
 ) -> IssuedToken:
     """A log-in as `POST /access-tokens` does it: same checks, same failed-log-in limits."""
     if application_id is not None:
@@ -162,7 +165,7 @@ async def create_token(
         if found is None:
             raise BadRequest("No application is registered: run `ixon-api application add NAME`")
         application = found
-    credentials = base64.b64encode(f"{email}::{password}".encode()).decode()
+    credentials = base64.b64encode(f"{email}:{otp}:{password}".encode()).decode()
     try:
         body = AccessTokenCreate(expiresIn=expires_in)
     except ValueError:

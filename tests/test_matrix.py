@@ -388,6 +388,14 @@ MATRIX: dict[tuple[str, str], Case] = {
         probe=body_id("/invites"),
         success=201,
     ),
+    # Two-factor authentication (an administrator's reset) and the audit log.
+    ("DELETE", "/users/{publicId}/otp-auth"): Case(
+        on("member", "DELETE", "/users/{id}/otp-auth"),
+        P.MANAGE_USERS,
+        probe=lambda c: c.path.removesuffix("/otp-auth"),
+    ),
+    ("GET", "/audit-logs"): Case(call("GET", "/audit-logs"), P.VIEW_AUDIT_LOGS),
+    ("GET", "/audit-logs-export"): Case(call("GET", "/audit-logs-export"), P.VIEW_AUDIT_LOGS),
     # Service accounts.
     ("POST", "/users/service-account"): Case(
         call("POST", "/users/service-account", json=[{"name": "Robot"}]),
@@ -447,6 +455,11 @@ COVERED_ELSEWHERE = {
     ("POST", "/email-address-changes/me/finish"): "tests/email_changes (link secret)",
     ("POST", "/users/me/password"): "tests/users (the caller's own password)",
     ("DELETE", "/users/me/leave-companies"): "tests/users (the caller's own memberships)",
+    ("POST", "/users/me/otp-auth/enable"): "tests/otp_auth (the caller's own account)",
+    ("POST", "/users/me/otp-auth/verify"): "tests/otp_auth (the caller's own account)",
+    ("POST", "/users/me/otp-auth/disable"): "tests/otp_auth (a code or the password too)",
+    ("GET", "/{api-version}/{api-application}/scim/v2/Schemas"): "tests/scim (public)",
+    ("GET", "/{api-version}/{api-application}/scim/v2/ServiceProviderConfig"): "tests/scim",
 }
 
 

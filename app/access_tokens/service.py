@@ -22,6 +22,7 @@ from app.core.clock import utcnow
 from app.core.errors import Unauthorized, combine, not_found
 from app.core.querying import FilterColumn, ListParams
 from app.core.schemas import PublicIdItem
+from app.otp_auth import login as otp_login
 from app.users import service as user_service
 from app.users.models import User, normalize_email
 
@@ -108,12 +109,14 @@ async def log_in(
     body: AccessTokenCreate,
     client: Client,
 ) -> NewToken:
-    email, _otp, password = parse_basic(authorization)
-    attempt = await limiter.attempt(Secret.PASSWORD, normalize_email(email), client.ip or "")
+    email, otp, password = parse_basic(authorization)
+    account, address = normalize_email(email), client.ip or ""
+    attempt = await limiter.attempt(Secret.PASSWORD, account, address)
     user = await user_service.verify_login(session, email, password)
     if user is None:
         raise Unauthorized(BAD_CREDENTIALS)
     await attempt.succeeded()
+    await otp_login.second_factor(session, limiter, user, otp, account, address)
     user_service.touch(user)
     return await issue(
         session, user, application, expires_in=body.expiresIn, client=client, scope=_scope(body)

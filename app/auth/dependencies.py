@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.applications import service as application_service
 from app.applications.models import Application
+from app.audit import context as audit_context
 from app.auth import headers
 from app.auth import service as auth_service
 from app.auth.context import AuthContext
@@ -52,7 +53,9 @@ async def current_application(
 ) -> Application:
     # Depending on the version check means a request without Api-Version is answered with
     # that error before anything else is looked at.
-    return await application_service.get_enabled(session, application_id)
+    application = await application_service.get_enabled(session, application_id)
+    audit_context.application(session, application.name)
+    return application
 
 
 ApplicationDep = Annotated[Application, Depends(current_application)]
@@ -84,6 +87,7 @@ async def _authenticate(
     auth = await auth_service.authenticate(
         session, secret, application_id, company_id, rel=_rel(request), method=request.method
     )
+    audit_context.identify(session, auth)
     # Plain ids for the request log (the ORM objects may be expired after a rollback).
     company = auth.company.public_id if auth.company is not None else None
     request.state.caller = (auth.user.public_id, company)

@@ -135,6 +135,11 @@ class LoginLimiter:
             # Successes clear the pair and give back the rest: what is left are failures.
             by_account = await self._count(keys.by_account, p.account, counted)
             excess = by_account - p.account.amount
+            if excess > 0 and kind is Secret.OTP:
+                # Only someone who knows the password gets to try a code: a hard limit on
+                # the account locks no stranger's victim out, and a botnet that has the
+                # password gets no fresh guesses per address.
+                raise await self._refuse(keys.by_account, kind, property_name)
             if excess > 0 and pair > 1 and not await self._take_slot(keys.slot, excess):
                 raise await self._refuse(keys.slot, kind, property_name)
             everywhere = await self._count(keys.everywhere, p.everywhere, counted)

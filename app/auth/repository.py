@@ -19,7 +19,8 @@ from app.applications.models import Application
 from app.companies.models import Company
 from app.core.clock import utcnow
 from app.memberships.models import Membership
-from app.roles.models import RolePermission
+from app.otp_auth.models import OtpAuth
+from app.roles.models import Role, RolePermission
 from app.users.models import User
 
 
@@ -30,6 +31,8 @@ class Resolved:
     company: Company | None = None
     is_member: bool = False
     permissions: set[str] = field(default_factory=set)
+    # A role of a live membership there requires 2FA, and the user has not turned it on.
+    second_factor_missing: bool = False
 
 
 _TOKEN_APP = aliased(Application, name="token_application")
@@ -50,19 +53,23 @@ def _statement(with_company: bool) -> Select[Any]:
         )
     )
     if not with_company:
-        return stmt.add_columns(literal(None), literal(None), literal(None))
+        return stmt.add_columns(*(literal(None) for _ in range(5)))
     live = or_(
         Membership.expires_on.is_(None),
         Membership.expires_on > bindparam("now", type_=Membership.expires_on.type),
     )
     return (
-        stmt.add_columns(Company, Membership.id, RolePermission.permission)
+        stmt.add_columns(
+            Company, Membership.id, RolePermission.permission, Role.enforce2fa, OtpAuth.id
+        )
         .outerjoin(Company, Company.public_id == bindparam("company_id"))
         .outerjoin(
             Membership,
             and_(Membership.company_id == Company.id, Membership.user_id == User.id, live),
         )
         .outerjoin(RolePermission, RolePermission.role_id == Membership.role_id)
+        .outerjoin(Role, Role.id == Membership.role_id)
+        .outerjoin(OtpAuth, and_(OtpAuth.user_id == User.id, OtpAuth.verified_on.is_not(None)))
     )
 
 
@@ -87,4 +94,5 @@ async def resolve(
         company=company,
         is_member=any(row[3] is not None for row in rows),
         permissions={row[4] for row in rows if row[4] is not None},
+        second_factor_missing=any(row[5] for row in rows) and rows[0][6] is None,
     )

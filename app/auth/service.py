@@ -15,8 +15,14 @@ from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import Forbidden, NotFound, Unauthorized
 from app.users import service as user_service
+from app.users.models import PERSON
 
 UNKNOWN_TOKEN = "The access token is unknown, expired or revoked"  # noqa: S105 - a message
+SECOND_FACTOR_REQUIRED = (
+    "Two Factor Authentication required: a role of yours in this company requires "
+    "two-factor authentication; turn it on with POST /users/me/otp-auth/enable and "
+    "/users/me/otp-auth/verify"
+)
 
 
 def _scope_allows(scope: dict[str, Any] | None, rel: str | None, method: str) -> bool:
@@ -65,6 +71,8 @@ async def authenticate(
     if company_id is not None:
         if found.company is None or not found.is_member:
             raise NotFound("Company not found", "Api-Company")
+        if found.second_factor_missing and token.user.type == PERSON:
+            raise Forbidden(SECOND_FACTOR_REQUIRED, "Api-Company")
         auth.company, auth.permissions = found.company, effective(found.permissions)
     return auth
 

@@ -3,6 +3,7 @@
 from app.access_tokens.models import AccessToken
 from app.action_tokens.models import ActionToken
 from app.applications.models import Application
+from app.audit.models import AuditEvent
 from app.brandings.models import Branding
 from app.companies.models import Company
 from app.db.base import Base
@@ -11,6 +12,7 @@ from app.groups.models import Group, GroupType
 from app.invites.models import Invite
 from app.mail.models import OutboxMessage
 from app.memberships.models import Membership
+from app.otp_auth.models import OtpAuth
 from app.registrations.models import Registration
 from app.roles.models import Role, RolePermission
 from app.users.models import User
@@ -19,6 +21,7 @@ __all__ = [
     "AccessToken",
     "ActionToken",
     "Application",
+    "AuditEvent",
     "Base",
     "Branding",
     "Company",
@@ -27,6 +30,7 @@ __all__ = [
     "GroupType",
     "Invite",
     "Membership",
+    "OtpAuth",
     "OutboxMessage",
     "Registration",
     "Role",

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.audit import context as audit_context
+from app.audit import hooks as _audit_hooks  # noqa: F401 - registers the audit log's events
 from app.config import Settings
 from app.core.errors import Conflict
 
@@ -66,6 +68,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with maker() as session:
+        audit_context.begin_request(session, request.client.host if request.client else None)
         try:
             yield session
         except BaseException:

@@ -36,6 +36,9 @@ KINDS: dict[str, frozenset[str]] = {
     "email_change_confirmation": frozenset({"link", "expires_on", "new_email"}),
     "email_change_notice": frozenset({"new_email"}),
     "password_changed": frozenset(),
+    "otp_enabled": frozenset({"device_name"}),
+    "otp_disabled": frozenset(),
+    "otp_reset": frozenset({"admin_name", "company_name"}),
 }
 OPTIONAL: dict[str, Any] = {
     "message": None,

@@ -10,7 +10,8 @@ from app.users.models import User
 from app.users.service import CompanyUser
 
 
-def my_user(user: User) -> dict[str, Any]:
+def my_user(user: User, otp_auth: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``otp_auth``: the 2FA state (app/otp_auth/service.py ``status``), when it was looked up."""
     return {
         "publicId": user.public_id,
         "type": user.type,
@@ -26,7 +27,7 @@ def my_user(user: User) -> dict[str, Any]:
         "registeredOn": iso(user.registered_on),
         "lastSeenOn": iso(user.last_seen_on or user.registered_on),
         "unreadMessagesCount": 0,
-        "otpAuth": {"required": False},
+        "otpAuth": otp_auth or {"required": False},
         "phoneNumber": user.phone_number,
     }
 
@@ -52,5 +53,5 @@ def company_user(view: CompanyUser) -> dict[str, Any]:
             {"publicId": a.public_id, "name": a.name, "custom": {}} for a in view.applications
         ],
         "custom": user.custom or {},
-        "otpauthRequired": False,
+        "otpauthRequired": view.otp_required,
     }

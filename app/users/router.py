@@ -11,9 +11,10 @@ from app.auth.permissions import Permission
 from app.companies.schemas import CompanyRef
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
-from app.core.querying import ListQuery, SingleQuery
+from app.core.querying import ListQuery, SingleQuery, selects
 from app.core.schemas import Bulk, PublicIdItem, PublicIdPath
 from app.db.session import SessionDep
+from app.otp_auth import service as otp_service
 from app.state import ClientDep, LimiterDep, SettingsDep
 from app.users import account, presenters
 from app.users import service as user_service
@@ -26,8 +27,13 @@ TYPE = "User"
 
 
 @router.get("/users/me", tags=["MyUser"], response_model=Envelope[MyUserOut])
-async def get_my_user(auth: Auth, params: SingleQuery) -> JSONResponse:
-    return envelope.present_one(TYPE, auth.user, presenters.my_user, MyUserOut, params.fields)
+async def get_my_user(session: SessionDep, auth: Auth, params: SingleQuery) -> JSONResponse:
+    # The 2FA state costs a query: only when the answer shows it (not by default).
+    wanted = selects(params.fields, "otpAuth", MyUserOut)
+    otp = (await otp_service.status(session, auth.user)).as_wire() if wanted else None
+    return envelope.present_one(
+        TYPE, auth.user, lambda u: presenters.my_user(u, otp), MyUserOut, params.fields
+    )
 
 
 @router.patch("/users/me", tags=["MyUser"], response_model=Envelope[None])

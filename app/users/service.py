@@ -18,6 +18,7 @@ from app.core.errors import AppError, BadRequest, Conflict, not_found
 from app.core.querying import FilterColumn, ListParams, Selection, selects
 from app.memberships import service as membership_service
 from app.memberships.models import Membership
+from app.otp_auth import service as otp_service
 from app.users.models import PERSON, SERVICE_ACCOUNT, User, normalize_email
 from app.users.repository import UserRepository
 from app.users.schemas import MyUserPatch, UserOut
@@ -157,6 +158,7 @@ class CompanyUser:
     memberships: list[Membership] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
     registered_by: User | None = None
+    otp_required: bool = False
 
 
 def _wanted(fields: Selection | None, name: str) -> bool:
@@ -184,12 +186,18 @@ async def _with_details(
         if _wanted(fields, "registeredBy")
         else {}
     )
+    enforced = (
+        await otp_service.required_in_company(session, company_id, ids)
+        if _wanted(fields, "otpauthRequired")
+        else set()
+    )
     return [
         CompanyUser(
             user=u,
             memberships=memberships.get(u.id, []),
             applications=applications.get(u.id, []),
             registered_by=registrars.get(u.registered_by_id) if u.registered_by_id else None,
+            otp_required=u.id in enforced,
         )
         for u in users
     ]

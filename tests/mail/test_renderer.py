@@ -32,6 +32,8 @@ CONTEXT: dict[str, Any] = {
     "expires_on": EXPIRES,
     "new_email": "ada.new@example.com",
     "changed_on": EXPIRES,
+    "device_name": "Ada's phone",
+    "admin_name": "Grace Hopper",
 }
 
 

@@ -1,0 +1,50 @@
+"""TOTP secrets at rest: encrypted with a key derived from `IXON_SECRET_KEY` (HKDF-SHA256,
+Fernet). TOTP needs the secret itself to compute codes, so it cannot be hashed.
+
+The key is configured when the app is built (`create_app`); code outside the app (the command
+line) falls back to the environment's settings. Changing `IXON_SECRET_KEY` makes the stored
+secrets unreadable: those users then need an administrator's reset.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_configured: list[str] = []
+
+
+def configure(secret_key: str) -> None:
+    _configured[:] = [secret_key]
+
+
+@lru_cache(maxsize=4)
+def _fernet(secret_key: str) -> Fernet:
+    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=b"ixon-api otp secret").derive(
+        secret_key.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _box() -> Fernet:
+    if _configured:
+        return _fernet(_configured[0])
+    from app.config import get_settings
+
+    return _fernet(get_settings().secret_key)
+
+
+def encrypt(secret: str) -> str:
+    return _box().encrypt(secret.encode()).decode()
+
+
+def decrypt(stored: str) -> str | None:
+    """The secret, or None when it was encrypted under another key."""
+    try:
+        return _box().decrypt(stored.encode()).decode()
+    except InvalidToken:
+        return None
