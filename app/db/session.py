@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import Settings
-from app.core.errors import Conflict
+from app.db.conflicts import conflict
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -62,12 +62,17 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Services add and flush; the commit happens here, once, after the route has returned.
 
     Declared with ``scope="function"`` so the commit runs before the response is sent: a
-    failing commit becomes the answer instead of a success the database did not keep.
+    failing commit becomes the answer instead of a success the database did not keep. A
+    unique index that refuses a write, at a flush or at the commit, is a 409 that says what
+    clashed (app/db/conflicts.py): another request got there first.
     """
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with maker() as session:
         try:
             yield session
+        except IntegrityError as exc:
+            await session.rollback()
+            raise conflict(exc) from exc
         except BaseException:
             await session.rollback()
             raise
@@ -75,7 +80,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
         except IntegrityError as exc:
             await session.rollback()
-            raise Conflict("The request conflicts with a change made at the same time") from exc
+            raise conflict(exc) from exc
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

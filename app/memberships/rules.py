@@ -12,6 +12,7 @@ from app.auth.context import AuthContext
 from app.auth.permissions import Permission, effective
 from app.companies.models import Company
 from app.core.errors import Conflict, Forbidden
+from app.db.conflicts import conflict
 from app.memberships.models import Membership
 from app.memberships.repository import Key, MembershipRepository
 from app.roles.models import Role
@@ -91,13 +92,11 @@ def duplicate(in_request: bool) -> Conflict:
 
 
 async def flush(session: AsyncSession) -> None:
-    """Flush; a race past the checks meets the unique constraint and is a 409."""
+    """Flush; a race past the checks meets a unique index and is a 409 saying which."""
     try:
         await session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "A membership with this user, group and role was made at the same time; try again"
-        ) from None
+    except IntegrityError as error:
+        raise conflict(error) from None
 
 
 # --- errors -------------------------------------------------------------------------------
