@@ -426,6 +426,7 @@ async def delete_groups(
 ) -> None:
     """Deletes groups with their memberships; children must go in the same request."""
     company = auth.company_or_raise
+    await membership_service.lock_companies(session, [company.id])
     groups = GroupRepository(session)
     found = await groups.get_many(company.id, public_ids)
     ids = [group.id for group in found.values()]

@@ -25,6 +25,10 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
 async def accept(session: AsyncSession, invite: Invite, user: User) -> None:
     """The user takes the invite: its memberships become theirs, its links stop working."""
     repository = InviteRepository(session)
+    # Links first, then the invite's row: the order the link flows lock them in (they use up
+    # their link first), so an accept by link and one by a logged-in user, or a revoke,
+    # wait for each other instead of deadlocking.
+    await links.revoke(session, links.INVITE, invite.public_id)
     if not await repository.finish(invite.id, ACCEPTED, unexpired=True, accepted_by_id=user.id):
         await session.refresh(invite)
         raise finished_error(invite)
@@ -44,18 +48,17 @@ async def accept(session: AsyncSession, invite: Invite, user: User) -> None:
             membership.invite_id, membership.user_id = None, user.id
     await repository.delete_memberships(ids=merged)
     await session.flush()
-    await links.revoke(session, links.INVITE, invite.public_id)
 
 
 async def close(session: AsyncSession, invite: Invite, status: str) -> None:
     """Declined or revoked: the pending memberships go, the links stop working."""
     repository = InviteRepository(session)
+    await links.revoke(session, links.INVITE, invite.public_id)  # links first, as in accept
     if not await repository.finish(invite.id, status, unexpired=False):
         await session.refresh(invite)
         raise finished_error(invite)
     invite.status, invite.finished_on = status, utcnow()
     await repository.delete_memberships(invite_ids=[invite.id])
-    await links.revoke(session, links.INVITE, invite.public_id)
     await session.flush()
 
 

@@ -24,6 +24,7 @@ from app.memberships.rules import (
     assert_may_grant,
     duplicate,
     flush,
+    lock_companies,
     membership_key,
 )
 from app.memberships.schemas import MembershipPatch
@@ -149,6 +150,7 @@ async def update(
 ) -> None:
     """`PATCH /users/memberships` (bulk) and `PATCH /users/memberships/{publicId}`."""
     company = auth.company_or_raise
+    await lock_companies(session, [company.id])
     repository = MembershipRepository(session)
     found = await repository.many(company.id, [public_id for public_id, _ in items])
     refs = await Refs.load(

@@ -256,6 +256,7 @@ async def delete_roles(
     session: AsyncSession, auth: AuthContext, public_ids: Sequence[str], *, bulk: bool = True
 ) -> None:
     company = auth.company_or_raise
+    await membership_service.lock_companies(session, [company.id])
     repository = RoleRepository(session)
     roles = await repository.get_many(company.id, public_ids)
     in_use = await repository.membership_counts([role.id for role in roles.values()])
@@ -292,6 +293,7 @@ async def delete_roles(
 
 async def _set_permissions(session: AsyncSession, role: Role, target: set[str]) -> set[str]:
     """Give ``role`` exactly ``target``; returns the permissions it lost (after a flush)."""
+    await membership_service.lock_companies(session, [role.company_id])
     existing = {p.permission: p for p in role.permissions}
     role.permissions = [existing.get(p) or RolePermission(permission=p) for p in sorted(target)]
     await session.flush()

@@ -4,6 +4,7 @@ the envelope, or the portal's "already joined" page), never a 500."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
@@ -110,7 +111,7 @@ async def test_twenty_portal_joins_from_one_link_make_one_account(cluster: Clust
     company = await cluster.seed.company()
     email = _address()
     secret = await cluster.seed.invite(company, email)
-    browsers = [await _portal_form(cluster, i, secret) for i in range(CONCURRENCY)]
+    browsers = await asyncio.gather(*(_portal_form(cluster, i, secret) for i in range(CONCURRENCY)))
     try:
         answers = await cluster.at_once(
             *(
