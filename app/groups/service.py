@@ -277,9 +277,8 @@ async def delete_group_types(
             chosen[group_type.id] = group_type
     if errors:
         raise combine(errors)
-    for group_type in chosen.values():
-        await session.delete(group_type)
     await session.flush()
+    await repository.delete_ids(list(chosen))
 
 
 # --- groups ----------------------------------------------------------------------------------

@@ -31,6 +31,15 @@ async def company_access(
     return company, effective(granted)
 
 
+async def companies_access(
+    session: AsyncSession, user: User, company_public_ids: Sequence[str]
+) -> dict[str, tuple[Company, frozenset[Permission]]]:
+    """``company_access`` for many companies at once (one query): the companies among
+    ``company_public_ids`` the caller belongs to, by publicId, with their permissions there."""
+    found = await MembershipRepository(session).companies_access(user.id, company_public_ids)
+    return {key: (company, effective(granted)) for key, (company, granted) in found.items()}
+
+
 async def members(
     session: AsyncSession, company_id: int, public_ids: Sequence[str], *, type_: str | None = None
 ) -> dict[str, User]:

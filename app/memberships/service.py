@@ -26,6 +26,7 @@ from __future__ import annotations
 from app.core.errors import bulk_error
 from app.memberships.access import (
     add_to_company_group,
+    companies_access,
     companies_of,
     company_access,
     members,
@@ -44,6 +45,7 @@ __all__ = [
     "assert_admin_remains",
     "assert_may_remove",
     "bulk_error",
+    "companies_access",
     "companies_of",
     "company_access",
     "create_many",

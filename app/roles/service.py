@@ -282,9 +282,8 @@ async def delete_roles(
         chosen[role.id] = role
     if errors:
         raise combine(errors)
-    for role in chosen.values():
-        await session.delete(role)
     await session.flush()
+    await repository.delete_ids(list(chosen))  # their permissions go with them (cascade)
     await membership_service.assert_admin_remains(session, company.id)
 
 
