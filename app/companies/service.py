@@ -102,4 +102,4 @@ async def delete(session: AsyncSession, auth: AuthContext, public_ids: list[str]
     if errors:
         raise combine(errors)
     await session.flush()  # pending changes first (authentication marks the token as used)
-    await CompanyRepository(session).delete_ids(list({c.id for c, _ in access.values()}))
+    await CompanyRepository(session).delete_ids(list({c for c, _ in access.values()}))

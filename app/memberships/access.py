@@ -33,11 +33,12 @@ async def company_access(
 
 async def companies_access(
     session: AsyncSession, user: User, company_public_ids: Sequence[str]
-) -> dict[str, tuple[Company, frozenset[Permission]]]:
+) -> dict[str, tuple[int, frozenset[Permission]]]:
     """``company_access`` for many companies at once (one query): the companies among
-    ``company_public_ids`` the caller belongs to, by publicId, with their permissions there."""
+    ``company_public_ids`` the caller belongs to, by publicId, with their internal id and the
+    caller's permissions there."""
     found = await MembershipRepository(session).companies_access(user.id, company_public_ids)
-    return {key: (company, effective(granted)) for key, (company, granted) in found.items()}
+    return {key: (company_id, effective(granted)) for key, (company_id, granted) in found.items()}
 
 
 async def members(

@@ -69,22 +69,23 @@ class MembershipRepository(Repository[Membership]):
 
     async def companies_access(
         self, user_id: int, company_public_ids: Sequence[str]
-    ) -> dict[str, tuple[Company, set[str]]]:
+    ) -> dict[str, tuple[int, set[str]]]:
         """``company_access`` for many companies in one query: those where the user holds a
-        live membership, by publicId, with the permissions granted there."""
+        live membership, by publicId, with their id and the permissions granted there (plain
+        columns: a bulk request of thousands need not build thousands of Company objects)."""
         if not company_public_ids:
             return {}
         stmt = (
-            select(Company, RolePermission.permission)
+            select(Company.id, Company.public_id, RolePermission.permission)
             .join(
                 Membership, (Membership.company_id == Company.id) & (Membership.user_id == user_id)
             )
             .outerjoin(RolePermission, RolePermission.role_id == Membership.role_id)
             .where(Company.public_id.in_(set(company_public_ids)), live())
         )
-        found: dict[str, tuple[Company, set[str]]] = {}
-        for company, permission in (await self.session.execute(stmt)).all():
-            granted = found.setdefault(company.public_id, (company, set()))[1]
+        found: dict[str, tuple[int, set[str]]] = {}
+        for company_id, public_id, permission in (await self.session.execute(stmt)).all():
+            granted = found.setdefault(public_id, (company_id, set()))[1]
             if permission is not None:
                 granted.add(permission)
         return found

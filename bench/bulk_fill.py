@@ -1,31 +1,20 @@
-"""Bulk deletes at the bulk cap: how long does one `DELETE` with 4,000 items take?
+"""What bench/bulk_writes.py fills a scratch database with, and the requests it times.
 
-Fills a scratch PostgreSQL database (plain SQL, generate_series) with what each bulk path
-deletes — companies as `POST /companies` makes them (company group, the four default roles,
-the creator's membership), people of one company, their extra memberships, unused roles,
-groups, group types, pending invites with their links — then times one `DELETE` of them all,
-against a live server. Every answer must be a success and every row gone.
-
-    python -m bench.bulk_deletes [--items 4000]
+Plain SQL (generate_series), so filling 4,000 of each takes seconds: companies as
+`POST /companies` makes them (company group, the four default roles, the creator's
+membership), people of one company with two memberships each, unused roles, groups, group
+types, pending invites with a membership and a link each.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import os
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.auth.permissions import Permission
-from app.config import Settings
-from app.db.session import create_engine
-from bench.auth_overhead import bootstrap
-from bench.common import scratch_postgres, server
 
 ID = "substr(md5(random()::text || i::text), 1, 12)"
 COMPANY_ID = (
@@ -103,23 +92,65 @@ FILL = {
 
 
 @dataclass
-class Path:
+class BulkRequest:
     name: str
     url: str
     ids: str  # SQL: the public ids to send
-    left: str  # SQL: how many rows are left afterwards (must be 0)
+    left: str  # SQL: how many rows are left unchanged afterwards (must be 0)
     company_header: bool = True
+    method: str = "DELETE"
+    change: dict[str, Any] = field(default_factory=dict)  # what a PATCH item sets
 
+
+PATCHES = [
+    BulkRequest(
+        "roles",
+        "/roles",
+        "SELECT public_id FROM roles WHERE name LIKE 'Bulk role %'",
+        "SELECT count(*) FROM roles WHERE name LIKE 'Bulk role %' AND description IS NULL",
+        method="PATCH",
+        change={"description": "patched in bulk"},
+    ),
+    BulkRequest(
+        "group types",
+        "/group-types",
+        "SELECT public_id FROM group_types WHERE name LIKE 'Bulk type %'",
+        "SELECT count(*) FROM group_types WHERE name LIKE 'Bulk type %' AND \"order\" = 0",
+        method="PATCH",
+        change={"order": 7},
+    ),
+    BulkRequest(
+        "groups",
+        "/groups",
+        "SELECT public_id FROM groups WHERE name LIKE 'Bulk group %'",
+        "SELECT count(*) FROM groups WHERE name LIKE 'Bulk group %' AND custom::text = '{}'",
+        method="PATCH",
+        change={"custom": {"patched": True}},
+    ),
+    BulkRequest(
+        "memberships",
+        "/users/memberships",
+        "SELECT m.public_id FROM memberships m JOIN users u ON u.id = m.user_id "
+        "JOIN roles r ON r.id = m.role_id WHERE u.name LIKE 'Person %' AND r.name = 'Editor'",
+        "SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id "
+        "WHERE u.name LIKE 'Person %' AND m.expires_on IS NULL AND m.role_id = "
+        "(SELECT r.id FROM roles r JOIN memberships a ON a.role_id = r.id "
+        "JOIN users u2 ON u2.id = a.user_id WHERE r.name = 'Editor' AND u2.name LIKE 'Person %' "
+        "LIMIT 1)",
+        method="PATCH",
+        change={"expiresOn": "2099-01-01T00:00:00Z"},
+    ),
+]
 
 PATHS = [
-    Path(
+    BulkRequest(
         "companies",
         "/companies",
         "SELECT public_id FROM companies WHERE name LIKE 'Bulk %'",
         "SELECT count(*) FROM companies WHERE name LIKE 'Bulk %'",
         company_header=False,
     ),
-    Path(
+    BulkRequest(
         "memberships",
         "/users/memberships",
         "SELECT m.public_id FROM memberships m JOIN users u ON u.id = m.user_id "
@@ -127,32 +158,32 @@ PATHS = [
         "SELECT count(*) FROM memberships m JOIN roles r ON r.id = m.role_id "
         "JOIN users u ON u.id = m.user_id WHERE u.name LIKE 'Person %' AND r.name = 'Editor'",
     ),
-    Path(
+    BulkRequest(
         "people",
         "/users",
         "SELECT public_id FROM users WHERE name LIKE 'Person %'",
         "SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id "
         "WHERE u.name LIKE 'Person %'",
     ),
-    Path(
+    BulkRequest(
         "roles",
         "/roles",
         "SELECT public_id FROM roles WHERE name LIKE 'Bulk role %'",
         "SELECT count(*) FROM roles WHERE name LIKE 'Bulk role %'",
     ),
-    Path(
+    BulkRequest(
         "groups",
         "/groups",
         "SELECT public_id FROM groups WHERE name LIKE 'Bulk group %'",
         "SELECT count(*) FROM groups WHERE name LIKE 'Bulk group %'",
     ),
-    Path(
+    BulkRequest(
         "group types",
         "/group-types",
         "SELECT public_id FROM group_types WHERE name LIKE 'Bulk type %'",
         "SELECT count(*) FROM group_types WHERE name LIKE 'Bulk type %'",
     ),
-    Path(
+    BulkRequest(
         "invites",
         "/invites",
         "SELECT public_id FROM invites WHERE status = 'pending'",
@@ -161,7 +192,7 @@ PATHS = [
 ]
 
 
-async def _fill(connection: AsyncConnection, items: int, ids: dict[str, str]) -> None:
+async def fill(connection: AsyncConnection, items: int, ids: dict[str, str]) -> None:
     values = {
         "n": items,
         "company": ids["companyId"],
@@ -173,61 +204,3 @@ async def _fill(connection: AsyncConnection, items: int, ids: dict[str, str]) ->
             wanted = {k: v for k, v in values.items() if f":{k}" in statement}
             await connection.execute(text(statement), wanted)
     await connection.execute(text("ANALYZE"))
-
-
-async def _time(
-    client: httpx.AsyncClient, base: str, path: Path, headers: dict[str, str], ids: list[str]
-) -> float:
-    sent = (
-        headers if path.company_header else {k: v for k, v in headers.items() if k != "Api-Company"}
-    )
-    started = time.perf_counter()
-    response = await client.request(
-        "DELETE", base + path.url, headers=sent, json=[{"publicId": i} for i in ids]
-    )
-    elapsed = time.perf_counter() - started
-    assert response.is_success, (path.name, response.status_code, response.text[:500])
-    return elapsed
-
-
-async def main(items: int) -> None:
-    async with scratch_postgres() as url:
-        env = {
-            "IXON_DATABASE_URL": url,
-            "IXON_MAIL_BACKEND": "memory",
-            "IXON_OUTBOX_WORKER": "false",
-        }
-        ids = await asyncio.to_thread(bootstrap, env)
-        engine = create_engine(Settings(database_url=url))
-        async with engine.begin() as connection:
-            await _fill(connection, items, ids)
-        headers = {
-            "Api-Version": "2",
-            "Api-Application": ids["applicationId"],
-            "Api-Company": ids["companyId"],
-            "Authorization": f"Bearer {ids['accessToken']}",
-        }
-        lines = [
-            f"One DELETE with {items:,} items (PostgreSQL, live server)",
-            f"{'':<14}{'items':>8}{'seconds':>10}",
-        ]
-        with server("app.main:create_app", env, factory=True) as base:
-            async with httpx.AsyncClient(timeout=600) as client:
-                for path in PATHS:
-                    async with engine.connect() as connection:
-                        sent = list((await connection.execute(text(path.ids))).scalars())
-                    seconds = await _time(client, base, path, headers, sent)
-                    async with engine.connect() as connection:
-                        left = (await connection.execute(text(path.left))).scalar_one()
-                    assert left == 0, (path.name, left)
-                    lines.append(f"{path.name:<14}{len(sent):>8}{seconds:>10.2f}")
-        await engine.dispose()
-        print("\n".join(lines))
-
-
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--items", type=int, default=4000)
-    arguments = parser.parse_args()
-    os.environ.setdefault("IXON_OUTBOX_WORKER", "false")
-    asyncio.run(main(arguments.items))
