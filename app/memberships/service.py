@@ -5,8 +5,8 @@ Rules every change follows:
 
 - the user must already belong to the company (hold a membership there, live or expired);
   people join through invites, service accounts when they are created;
-- one membership per user, group and role (a database constraint guards races; the check here
-  gives the clear message, also for a membership without a role, where SQL sees no duplicate);
+- one membership per user, group and role, also without a role (unique indexes guard races; the
+  check here gives the message naming the item);
 - a caller without COMPANY_ADMIN cannot grant a role with permissions they do not hold, nor
   change or remove a membership whose role has such permissions (403);
 - the company keeps a person holding COMPANY_ADMIN through a live membership (409), however
