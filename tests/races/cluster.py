@@ -103,44 +103,53 @@ class Seed:
         """A company with ``admins`` administrators in its company group. With
         ``admin_roles`` 2 the second administrator holds a role of their own that grants
         COMPANY_ADMIN too ("Administrator 2"), so either role can be stripped."""
+        return (await self.companies(1, admins, admin_roles=admin_roles))[0]
+
+    async def companies(
+        self, count: int, admins: int = 1, *, admin_roles: int = 1
+    ) -> list[Company]:
+        """``count`` of ``company(admins, admin_roles)``, in one transaction."""
         async with self.maker() as session:
-            first = await self._person(session, "Admin", None)
-            user = await session.get(User, first.internal_id)
-            assert user is not None
-            made = await company_service.create(
-                session, user, CompanyCreate(name=f"Race {uuid.uuid4().hex[:6]}")
-            )
-            group = await GroupRepository(session).company_group(made.id)
-            assert group is not None
-            roles = {
-                r.name: r
-                for r in await session.scalars(select(Role).where(Role.company_id == made.id))
-            }
-            if admin_roles > 1:
-                roles["Administrator 2"] = await _copy_role(
-                    session, roles[ADMINISTRATOR], "Administrator 2"
-                )
-            people = [first]
-            for _ in range(admins - 1):
-                person = await self._person(session, "Admin", None)
-                role = roles["Administrator 2" if admin_roles > 1 else ADMINISTRATOR]
-                session.add(
-                    Membership(
-                        company_id=made.id,
-                        user_id=person.internal_id,
-                        group_id=group.id,
-                        role_id=role.id,
-                    )
-                )
-                people.append(person)
-            await session.flush()
-            for person in people:
-                person.membership = await session.scalar(
-                    select(Membership.public_id).where(
-                        Membership.company_id == made.id, Membership.user_id == person.internal_id
-                    )
-                )
+            made = [await self._company(session, admins, admin_roles) for _ in range(count)]
             await session.commit()
+        return made
+
+    async def _company(self, session: AsyncSession, admins: int, admin_roles: int) -> Company:
+        first = await self._person(session, "Admin", None)
+        user = await session.get(User, first.internal_id)
+        assert user is not None
+        made = await company_service.create(
+            session, user, CompanyCreate(name=f"Race {uuid.uuid4().hex[:6]}")
+        )
+        group = await GroupRepository(session).company_group(made.id)
+        assert group is not None
+        roles = {
+            r.name: r for r in await session.scalars(select(Role).where(Role.company_id == made.id))
+        }
+        if admin_roles > 1:
+            roles["Administrator 2"] = await _copy_role(
+                session, roles[ADMINISTRATOR], "Administrator 2"
+            )
+        people = [first]
+        for _ in range(admins - 1):
+            person = await self._person(session, "Admin", None)
+            role = roles["Administrator 2" if admin_roles > 1 else ADMINISTRATOR]
+            session.add(
+                Membership(
+                    company_id=made.id,
+                    user_id=person.internal_id,
+                    group_id=group.id,
+                    role_id=role.id,
+                )
+            )
+            people.append(person)
+        await session.flush()
+        for person in people:
+            person.membership = await session.scalar(
+                select(Membership.public_id).where(
+                    Membership.company_id == made.id, Membership.user_id == person.internal_id
+                )
+            )
         ids = {name: role.public_id for name, role in roles.items()}
         return Company(made.public_id, made.id, group.public_id, ids, people)
 

@@ -75,9 +75,12 @@ MOVES: list[Move] = [
 PAIRS = ([(m, m) for m in MOVES] + list(itertools.permutations(MOVES, 2))[::4])[:CONCURRENCY]
 
 
-async def test_two_administrators_removing_each_other_leave_one(cluster: Cluster) -> None:
-    assert len(PAIRS) == CONCURRENCY
-    companies = [await cluster.seed.company(admins=2, admin_roles=2) for _ in PAIRS]
+ROUNDS = 3  # the window between one's check and its commit is short: give it a few chances
+
+
+async def _round(cluster: Cluster) -> tuple[dict[str, tuple[int, int]], list[str]]:
+    """Twenty companies, each pair at once: (outcome of each pair, companies left without)."""
+    companies = await cluster.seed.companies(len(PAIRS), admins=2, admin_roles=2)
     calls = []
     for number, ((first, second), company) in enumerate(zip(PAIRS, companies, strict=True)):
         a, b = company.admins
@@ -86,7 +89,7 @@ async def test_two_administrators_removing_each_other_leave_one(cluster: Cluster
             where = company if in_company else None
             calls.append(cluster.call(2 * number + offset, method, path, me.token, where, body))
     answers = await cluster.at_once(*calls)
-
+    assert_refusals_in_envelope(answers, {403, 404, 409})
     outcomes = {
         f"{n:2} {first.__name__} / {second.__name__}": (
             answers[2 * n].status_code,
@@ -94,14 +97,22 @@ async def test_two_administrators_removing_each_other_leave_one(cluster: Cluster
         )
         for n, (first, second) in enumerate(PAIRS)
     }
-    assert_refusals_in_envelope(answers, {403, 404, 409})
     without = [
         name
         for name, company in zip(outcomes, companies, strict=True)
         if not await cluster.seed.has_admin(company)
     ]
-    assert without == [], f"left without an administrator: {without}; all: {outcomes}"
-    # Someone always gets through: the first of the two to reach the database.
-    assert all(any(200 <= s < 300 for s in pair) for pair in outcomes.values()), outcomes
-    # The race was real: some second request came while the first was still running.
-    assert any(409 in pair for pair in outcomes.values()), outcomes
+    return outcomes, without
+
+
+async def test_two_administrators_removing_each_other_leave_one(cluster: Cluster) -> None:
+    assert len(PAIRS) == CONCURRENCY
+    refused = 0
+    for _ in range(ROUNDS):
+        outcomes, without = await _round(cluster)
+        assert without == [], f"left without an administrator: {without}; all: {outcomes}"
+        # Someone always gets through: the first of the two to reach the database.
+        assert all(any(200 <= s < 300 for s in pair) for pair in outcomes.values()), outcomes
+        refused += sum(1 for pair in outcomes.values() if 409 in pair)
+    # The race was real: second requests came while the first of their pair was running.
+    assert refused > 0
