@@ -25,17 +25,22 @@ async def lock_companies(session: AsyncSession, company_ids: Iterable[int]) -> N
     """Serialises the changes that could take a company's last administrator away.
 
     Two administrators removing each other at once would each still see the other and both
-    succeed. So each such change locks the company's row first (PostgreSQL: SELECT ... FOR
-    UPDATE, held until the commit; in id order, so changes spanning several companies cannot
-    deadlock) and only then reads and writes; the second waits, and its reads, each a fresh
-    snapshot under READ COMMITTED, see what the first one did. SQLite needs no lock: its
-    write transactions begin IMMEDIATE, one at a time (app/db/session.py), and SQLAlchemy
-    leaves FOR UPDATE out there. Taking the lock again in the same transaction costs nothing.
+    succeed. So each such change locks the company's row first (PostgreSQL: SELECT ... FOR NO
+    KEY UPDATE, held until the commit; in id order, so changes spanning several companies
+    cannot deadlock) and only then reads and writes; the second waits, and its reads, each a
+    fresh snapshot under READ COMMITTED, see what the first one did. NO KEY UPDATE excludes
+    the other removals but not the key-share locks of foreign keys, so inserting a role or a
+    membership elsewhere in the company does not wait. SQLite needs no lock: its write
+    transactions begin IMMEDIATE, one at a time (app/db/session.py), and SQLAlchemy leaves
+    FOR UPDATE out there. Taking the lock again in the same transaction costs nothing.
     """
     ids = sorted(set(company_ids))
     if ids:
         await session.execute(
-            select(Company.id).where(Company.id.in_(ids)).order_by(Company.id).with_for_update()
+            select(Company.id)
+            .where(Company.id.in_(ids))
+            .order_by(Company.id)
+            .with_for_update(key_share=True)
         )
 
 
