@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -19,7 +20,10 @@ from app.db import migrate
 from app.db.session import create_engine
 from tests.ops.conftest import Cli
 
-BEFORE = "d535e7b1da0d"  # the revision before the unique indexes
+UNIQUE_NAMES = "5c1f0e7a9b42"  # the revision adding the unique indexes
+BEFORE = str(
+    ScriptDirectory.from_config(migrate.alembic_config()).get_revision(UNIQUE_NAMES).down_revision
+)
 
 
 @pytest.fixture
