@@ -140,9 +140,14 @@ def serve(
 @cli.command()
 def migrate() -> None:
     """Bring the database schema up to date (alembic upgrade head)."""
+    from alembic.util import CommandError
+
     from app.db import migrate as migrations
 
-    migrations.upgrade(get_settings().database_url)
+    try:
+        migrations.upgrade(get_settings().database_url)
+    except CommandError as error:  # a revision that refuses the data it found says why
+        raise fail(str(error)) from None
     out.print(f"database at revision {migrations.head_revision()}")
 
 

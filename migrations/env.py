@@ -47,9 +47,11 @@ async def run_async() -> None:
         return
     url = config.attributes.get("database_url") or get_settings().database_url
     engine = create_engine(get_settings().model_copy(update={"database_url": url}))
-    async with engine.connect() as async_connection:
-        await async_connection.run_sync(_configure)
-    await engine.dispose()
+    try:
+        async with engine.connect() as async_connection:
+            await async_connection.run_sync(_configure)
+    finally:  # also when a revision refuses the data it found
+        await engine.dispose()
 
 
 def run_offline() -> None:

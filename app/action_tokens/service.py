@@ -7,6 +7,7 @@ The same secret opens the invitee page (`/portal/...`) and authorises the `/…/
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -77,11 +78,18 @@ async def consume(session: AsyncSession, token: ActionToken) -> None:
 
 
 async def revoke(session: AsyncSession, kind: str, reference: str) -> None:
+    await revoke_many(session, kind, [reference])
+
+
+async def revoke_many(session: AsyncSession, kind: str, references: Sequence[str]) -> None:
+    """Every unused link of ``kind`` for these references stops working: one UPDATE."""
+    if not references:
+        return
     await session.execute(
         update(ActionToken)
         .where(
             ActionToken.kind == kind,
-            ActionToken.reference == reference,
+            ActionToken.reference.in_(set(references)),
             ActionToken.used_on.is_(None),
         )
         .values(used_on=utcnow())

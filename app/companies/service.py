@@ -88,22 +88,18 @@ async def update_me(session: AsyncSession, auth: AuthContext, patch: MyCompanyPa
 
 
 async def delete(session: AsyncSession, auth: AuthContext, public_ids: list[str]) -> None:
-    """Deletes whole companies; the caller must be administrator of each (all or nothing)."""
-    companies, errors = [], []
+    """Deletes whole companies; the caller must be administrator of each (all or nothing).
+    Set-based: one query reads the caller's access to all of them, one DELETE removes them
+    (the database cascades to their groups, roles, memberships and invites)."""
+    access = await membership_service.companies_access(session, auth.user, public_ids)
+    errors: list[AppError] = []
     for index, public_id in enumerate(public_ids):
-        try:
-            company, permissions = await membership_service.company_access(
-                session, auth.user, public_id, "publicId"
-            )
-            if Permission.COMPANY_ADMIN not in permissions:
-                raise Forbidden(
-                    "Deleting a company needs the COMPANY_ADMIN permission in it", "publicId"
-                )
-            companies.append(company)
-        except AppError as error:
-            errors.append(error.at_index(index))
+        if public_id not in access:
+            errors.append(not_found("Company", "publicId").at_index(index))
+        elif Permission.COMPANY_ADMIN not in access[public_id][1]:
+            message = "Deleting a company needs the COMPANY_ADMIN permission in it"
+            errors.append(Forbidden(message, "publicId").at_index(index))
     if errors:
         raise combine(errors)
-    for company in companies:
-        await session.delete(company)
-    await session.flush()
+    await session.flush()  # pending changes first (authentication marks the token as used)
+    await CompanyRepository(session).delete_ids(list({c for c, _ in access.values()}))

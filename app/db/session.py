@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from app.audit import context as audit_context
 from app.audit import hooks as _audit_hooks  # noqa: F401 - registers the audit log's events
 from app.config import Settings
-from app.core.errors import Conflict
+from app.db.conflicts import conflict
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -64,13 +64,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Services add and flush; the commit happens here, once, after the route has returned.
 
     Declared with ``scope="function"`` so the commit runs before the response is sent: a
-    failing commit becomes the answer instead of a success the database did not keep.
+    failing commit becomes the answer instead of a success the database did not keep. A
+    unique index that refuses a write, at a flush or at the commit, is a 409 that says what
+    clashed (app/db/conflicts.py): another request got there first.
     """
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with maker() as session:
         audit_context.begin_request(session, request.client.host if request.client else None)
         try:
             yield session
+        except IntegrityError as exc:
+            await session.rollback()
+            raise conflict(exc) from exc
         except BaseException:
             await session.rollback()
             raise
@@ -78,7 +83,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
         except IntegrityError as exc:
             await session.rollback()
-            raise Conflict("The request conflicts with a change made at the same time") from exc
+            raise conflict(exc) from exc
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, BigId, IdMixin, TimestampMixin
@@ -19,6 +19,16 @@ class GroupType(IdMixin, TimestampMixin, Base):
     order: Mapped[int] = mapped_column(default=0)
     color: Mapped[str | None] = mapped_column(String(7))
     custom: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# One group-type name per company whatever its case, held by the database (as for roles).
+Index(
+    "uq_group_types_company_name",
+    GroupType.company_id,
+    func.lower(GroupType.name),
+    unique=True,
+    info={"conflict": ("A group type with this name exists already in this company", "name")},
+)
 
 
 class Group(IdMixin, TimestampMixin, Base):

@@ -16,8 +16,9 @@ The rules where IXON's contract says nothing (ours, kept in one place):
   cascade), and is refused (409, rolled back) if that would leave the company without a person
   holding COMPANY_ADMIN.
 - **Group types**: names are unique within a company (case-insensitive, trimmed; 409 on
-  ``name``), like role names. Group names are not: trees repeat names ("Line 1" at each site).
-  A type that any group uses cannot be deleted (409).
+  ``name``), like role names, and held by a unique index the same way. Group names are not:
+  trees repeat names ("Line 1" at each site). A type that any group uses cannot be deleted
+  (409).
 - Bulk writes are all or nothing: every item is checked, every failing item reported.
 """
 
@@ -36,6 +37,7 @@ from app.auth.context import AuthContext
 from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, combine, not_found
 from app.core.querying import FilterColumn, ListParams
+from app.db.conflicts import parking_name
 from app.groups.models import Group, GroupType
 from app.groups.repository import WITH_TYPE_AND_PARENT, GroupRepository, GroupTypeRepository
 from app.groups.schemas import (
@@ -235,6 +237,15 @@ async def _update_group_types(
             errors.append(_at(Conflict(message, "name"), index if bulk else None))
     if errors:
         raise combine(errors)
+    renamed = [
+        found[public_id]
+        for public_id, patch in changes
+        if patch.name is not None and _key(patch.name) != _key(found[public_id].name)
+    ]
+    if len(renamed) > 1:  # types may swap names; the unique index holds at every row written
+        for group_type in renamed:
+            group_type.name = parking_name(group_type.public_id)
+        await session.flush()
     for public_id, patch in changes:
         values = patch.model_dump(exclude_unset=True)
         for name in GROUP_TYPE_EDITABLE:
@@ -268,9 +279,8 @@ async def delete_group_types(
             chosen[group_type.id] = group_type
     if errors:
         raise combine(errors)
-    for group_type in chosen.values():
-        await session.delete(group_type)
     await session.flush()
+    await repository.delete_ids(list(chosen))
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -417,6 +427,7 @@ async def delete_groups(
 ) -> None:
     """Deletes groups with their memberships; children must go in the same request."""
     company = auth.company_or_raise
+    await membership_service.lock_companies(session, [company.id])
     groups = GroupRepository(session)
     found = await groups.get_many(company.id, public_ids)
     ids = [group.id for group in found.values()]

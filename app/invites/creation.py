@@ -19,7 +19,7 @@ from app.core.clock import aware, utcnow
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine
 from app.groups.models import Group
 from app.invites.emails import mail_branding, send
-from app.invites.lifecycle import close
+from app.invites.lifecycle import close_many
 from app.invites.models import EXPIRED, PENDING, Invite
 from app.invites.repository import InviteRepository
 from app.invites.schemas import GroupRole, InviteCreate
@@ -198,8 +198,8 @@ async def create_many(
     plans, pending = await _plan(session, auth, items, now)
 
     # Expired invites of these addresses are closed, so the new ones may be pending.
-    for stale in (pending[p.key] for p in plans if p.key in pending):
-        await close(session, stale, EXPIRED)
+    stale = [pending[p.key] for p in plans if p.key in pending]
+    await close_many(session, stale, EXPIRED, bulk=False)
     accounts = await InviteRepository(session).accounts([p.key for p in plans])
     invites = await _add_invites(session, auth, settings, branding, plans, now, accounts)
     memberships = await _add_memberships(session, auth, invites, plans)

@@ -3,12 +3,15 @@ closed as expired. Each ends the invite once; its links stop working."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.action_tokens import service as links
 from app.core.clock import aware, utcnow
+from app.core.errors import AppError, combine
 from app.invites.models import ACCEPTED, DECLINED, Invite
 from app.invites.repository import InviteRepository
 from app.invites.status import finished_error
@@ -25,6 +28,10 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
 async def accept(session: AsyncSession, invite: Invite, user: User) -> None:
     """The user takes the invite: its memberships become theirs, its links stop working."""
     repository = InviteRepository(session)
+    # Links first, then the invite's row: the order the link flows lock them in (they use up
+    # their link first), so an accept by link and one by a logged-in user, or a revoke,
+    # wait for each other instead of deadlocking.
+    await links.revoke(session, links.INVITE, invite.public_id)
     if not await repository.finish(invite.id, ACCEPTED, unexpired=True, accepted_by_id=user.id):
         await session.refresh(invite)
         raise finished_error(invite)
@@ -44,19 +51,37 @@ async def accept(session: AsyncSession, invite: Invite, user: User) -> None:
             membership.invite_id, membership.user_id = None, user.id
     await repository.delete_memberships(ids=merged)
     await session.flush()
-    await links.revoke(session, links.INVITE, invite.public_id)
 
 
 async def close(session: AsyncSession, invite: Invite, status: str) -> None:
-    """Declined or revoked: the pending memberships go, the links stop working."""
+    """Declined, revoked or closed as expired: the pending memberships go, the links stop
+    working."""
+    await close_many(session, [invite], status, bulk=False)
+
+
+async def close_many(
+    session: AsyncSession, invites: Sequence[Invite], status: str, *, bulk: bool = True
+) -> None:
+    """``close`` for many invites (of one request, in its order) in three statements, however
+    many there are. One that another request finished meanwhile makes it a 409/410 (an error
+    naming its index when ``bulk``), and nothing is closed."""
+    if not invites:
+        return
     repository = InviteRepository(session)
-    if not await repository.finish(invite.id, status, unexpired=False):
-        await session.refresh(invite)
-        raise finished_error(invite)
-    invite.status, invite.finished_on = status, utcnow()
-    await repository.delete_memberships(invite_ids=[invite.id])
-    await links.revoke(session, links.INVITE, invite.public_id)
-    await session.flush()
+    await links.revoke_many(session, links.INVITE, [i.public_id for i in invites])  # links first
+    closed = await repository.finish_many([i.id for i in invites], status, unexpired=False)
+    late: list[AppError] = []
+    for index, invite in enumerate(invites):
+        if invite.id not in closed:
+            await session.refresh(invite)
+            late.append(finished_error(invite).at_index(index) if bulk else finished_error(invite))
+    if late:
+        raise combine(late)
+    now = utcnow()
+    for invite in invites:
+        set_committed_value(invite, "status", status)
+        set_committed_value(invite, "finished_on", now)
+    await repository.delete_memberships(invite_ids=[i.id for i in invites])
 
 
 async def decline(session: AsyncSession, invite: Invite) -> None:

@@ -111,6 +111,10 @@ async def new_account(
             "Authorization",
         )
     user_service.check_password(password, user_inputs=(invite.email_address, name))
+    # The link is used up before the account is made: of many requests racing with one link,
+    # the first holds the link's row until it commits and the others then find it used (410),
+    # instead of all making the same account and meeting the unique index on the address.
+    await links.consume(session, token)
     inviter = (await InviteRepository(session).users([invite.inviter_id])).get(
         invite.inviter_id or 0
     )
@@ -123,6 +127,5 @@ async def new_account(
         registered_by=inviter,
     )
     user.localisation, user.time_zone = localisation, time_zone
-    await links.consume(session, token)
     await accept(session, invite, user)
     return user

@@ -19,7 +19,7 @@ from app.core.errors import (
     not_found,
 )
 from app.invites.emails import mail_branding, send
-from app.invites.lifecycle import close
+from app.invites.lifecycle import close_many
 from app.invites.models import PENDING, REVOKED, Invite
 from app.invites.repository import InviteRepository
 from app.invites.status import status_of
@@ -57,8 +57,8 @@ async def revoke(
 ) -> None:
     """`DELETE /invites` and `/invites/{publicId}`: withdrawn; links stop working and the
     pending memberships go. All or nothing; a finished invite is 409."""
-    for invite in await _company_invites(session, auth, public_ids, bulk=bulk):
-        await close(session, invite, REVOKED)
+    invites = await _company_invites(session, auth, public_ids, bulk=bulk)
+    await close_many(session, invites, REVOKED, bulk=bulk)
 
 
 async def resend(

@@ -151,14 +151,24 @@ class InviteRepository(Repository[Invite]):
     async def finish(self, invite_id: int, status: str, *, unexpired: bool, **values: Any) -> bool:
         """Moves a pending invite to ``status``: one conditional UPDATE, so of two requests
         finishing the same invite at once exactly one succeeds."""
+        return invite_id in await self.finish_many(
+            [invite_id], status, unexpired=unexpired, **values
+        )
+
+    async def finish_many(
+        self, invite_ids: Sequence[int], status: str, *, unexpired: bool, **values: Any
+    ) -> set[int]:
+        """``finish`` for many invites in one UPDATE; the ids of those it moved (the others
+        were not pending any more)."""
         now = utcnow()
-        where = [Invite.id == invite_id, Invite.status == PENDING]
+        where = [Invite.id.in_(set(invite_ids)), Invite.status == PENDING]
         if unexpired:
             where.append(Invite.expires_on > now)
         result = await self.session.execute(
             update(Invite)
             .where(*where)
             .values(status=status, finished_on=now, **values)
+            .returning(Invite.id)
             .execution_options(synchronize_session=False)
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return set(result.scalars())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, BigId, IdMixin, TimestampMixin
@@ -11,14 +11,44 @@ from app.invites.models import Invite
 from app.roles.models import Role
 from app.users.models import User
 
+# What a clash on each unique index means (app/db/conflicts.py).
+USER_HOLDS = "The user holds this role in this group already"
+INVITE_HOLDS = "The invite grants this role in this group already"
+USER_HOLDS_NO_ROLE = "The user holds a membership without a role in this group already"
+INVITE_HOLDS_NO_ROLE = "The invite grants a membership without a role in this group already"
+
 
 class Membership(IdMixin, TimestampMixin, Base):
     """A role in a group of a company, held by a user (or, while pending, by an invite)."""
 
     __tablename__ = "memberships"
     __table_args__ = (
-        UniqueConstraint("user_id", "group_id", "role_id"),
-        UniqueConstraint("invite_id", "group_id", "role_id"),
+        UniqueConstraint("user_id", "group_id", "role_id", info={"conflict": (USER_HOLDS, None)}),
+        UniqueConstraint(
+            "invite_id", "group_id", "role_id", info={"conflict": (INVITE_HOLDS, None)}
+        ),
+        # SQL sees no duplicate where role_id is NULL (NULLs are distinct), so a membership
+        # without a role is unique per holder and group through an index of its own. Partial
+        # indexes rather than PostgreSQL 15's NULLS NOT DISTINCT: the same on both databases,
+        # and user_id / invite_id, NULL on the other kind of holder, must stay distinct.
+        Index(
+            "uq_memberships_user_group_no_role",
+            "user_id",
+            "group_id",
+            unique=True,
+            postgresql_where=text("role_id IS NULL"),
+            sqlite_where=text("role_id IS NULL"),
+            info={"conflict": (USER_HOLDS_NO_ROLE, None)},
+        ),
+        Index(
+            "uq_memberships_invite_group_no_role",
+            "invite_id",
+            "group_id",
+            unique=True,
+            postgresql_where=text("role_id IS NULL"),
+            sqlite_where=text("role_id IS NULL"),
+            info={"conflict": (INVITE_HOLDS_NO_ROLE, None)},
+        ),
         # Held by exactly one of a user and a (pending) invite.
         CheckConstraint("(user_id IS NULL) <> (invite_id IS NULL)", name="user_or_invite"),
     )

@@ -17,6 +17,7 @@ from app.memberships.rules import (
     assert_may_change,
     flush,
     has_admin,
+    lock_companies,
     with_admin,
 )
 from app.users.models import SERVICE_ACCOUNT, User
@@ -61,6 +62,7 @@ async def delete(
 ) -> None:
     """`DELETE /users/memberships` (bulk) and `DELETE /users/memberships/{publicId}`."""
     company = auth.company_or_raise
+    await lock_companies(session, [company.id])
     repository = MembershipRepository(session)
     found = await repository.many(company.id, public_ids)
     removed: list[tuple[int, Membership]] = []
@@ -88,6 +90,7 @@ async def assert_may_remove(
     """The users' memberships in the company, if the caller may remove every one of them
     (``users`` in request order: errors name their index)."""
     company = auth.company_or_raise
+    await lock_companies(session, [company.id])
     memberships = await of_users(session, company.id, [u.id for u in users], for_rules=True)
     errors: list[AppError] = []
     for index, user in enumerate(users):
@@ -122,6 +125,7 @@ async def leave_companies(session: AsyncSession, user: User, public_ids: Sequenc
     ]
     if errors:
         raise combine(errors)
+    await lock_companies(session, [c.id for c in companies.values()])
     had_admin = await with_admin(session, list(companies.values()))
     await repository.delete_of_user(user.id, [c.id for c in companies.values()])
     await flush(session)

@@ -19,6 +19,7 @@ from app.memberships.rules import (
     assert_may_grant,
     duplicate,
     flush,
+    lock_companies,
     membership_key,
 )
 from app.memberships.schemas import MembershipSetItem
@@ -96,6 +97,7 @@ async def replace_for_user(
     its expiry is updated); the others are removed, and new ones created. Answers the resulting
     memberships in request order."""
     company = auth.company_or_raise
+    await lock_companies(session, [company.id])
     repository = MembershipRepository(session)
     user = (await repository.members(company.id, [user_public_id])).get(user_public_id)
     if user is None:

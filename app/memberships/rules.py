@@ -3,8 +3,9 @@ of a caller without COMPANY_ADMIN, and one membership per holder, group and role
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,11 +13,35 @@ from app.auth.context import AuthContext
 from app.auth.permissions import Permission, effective
 from app.companies.models import Company
 from app.core.errors import Conflict, Forbidden
+from app.db.conflicts import conflict
 from app.memberships.models import Membership
 from app.memberships.repository import Key, MembershipRepository
 from app.roles.models import Role
 
 # --- the last administrator ---------------------------------------------------------------
+
+
+async def lock_companies(session: AsyncSession, company_ids: Iterable[int]) -> None:
+    """Serialises the changes that could take a company's last administrator away.
+
+    Two administrators removing each other at once would each still see the other and both
+    succeed. So each such change locks the company's row first (PostgreSQL: SELECT ... FOR NO
+    KEY UPDATE, held until the commit; in id order, so changes spanning several companies
+    cannot deadlock) and only then reads and writes; the second waits, and its reads, each a
+    fresh snapshot under READ COMMITTED, see what the first one did. NO KEY UPDATE excludes
+    the other removals but not the key-share locks of foreign keys, so inserting a role or a
+    membership elsewhere in the company does not wait. SQLite needs no lock: its write
+    transactions begin IMMEDIATE, one at a time (app/db/session.py), and SQLAlchemy leaves
+    FOR UPDATE out there. Taking the lock again in the same transaction costs nothing.
+    """
+    ids = sorted(set(company_ids))
+    if ids:
+        await session.execute(
+            select(Company.id)
+            .where(Company.id.in_(ids))
+            .order_by(Company.id)
+            .with_for_update(key_share=True)
+        )
 
 
 async def has_admin(session: AsyncSession, company_id: int) -> bool:
@@ -33,7 +58,10 @@ async def with_admin(session: AsyncSession, companies: Sequence[Company]) -> set
 
 async def assert_admin_remains(session: AsyncSession, company_id: int) -> None:
     """After a change (flushed), the company must still have a person holding COMPANY_ADMIN
-    through a live membership; otherwise the change is refused (and rolled back)."""
+    through a live membership; otherwise the change is refused (and rolled back). The change
+    should have locked the company before writing (``lock_companies``); locking here too
+    keeps the check sound for one that did not."""
+    await lock_companies(session, [company_id])
     if not await has_admin(session, company_id):
         raise Conflict(
             "This change would leave the company without an administrator: give another user "
@@ -91,13 +119,11 @@ def duplicate(in_request: bool) -> Conflict:
 
 
 async def flush(session: AsyncSession) -> None:
-    """Flush; a race past the checks meets the unique constraint and is a 409."""
+    """Flush; a race past the checks meets a unique index and is a 409 saying which."""
     try:
         await session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "A membership with this user, group and role was made at the same time; try again"
-        ) from None
+    except IntegrityError as error:
+        raise conflict(error) from None
 
 
 # --- errors -------------------------------------------------------------------------------

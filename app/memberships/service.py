@@ -5,11 +5,13 @@ Rules every change follows:
 
 - the user must already belong to the company (hold a membership there, live or expired);
   people join through invites, service accounts when they are created;
-- one membership per user, group and role (a database constraint guards races; the check here
-  gives the clear message, also for a membership without a role, where SQL sees no duplicate);
+- one membership per user, group and role, also without a role (unique indexes guard races; the
+  check here gives the message naming the item);
 - a caller without COMPANY_ADMIN cannot grant a role with permissions they do not hold, nor
   change or remove a membership whose role has such permissions (403);
-- the company keeps a person holding COMPANY_ADMIN through a live membership (409);
+- the company keeps a person holding COMPANY_ADMIN through a live membership (409), however
+  many requests try to remove administrators at once: each such change locks the company
+  first (``lock_companies``), then reads, writes and checks;
 - a service account keeps at least one membership in its company (delete the service account
   instead).
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 from app.core.errors import bulk_error
 from app.memberships.access import (
     add_to_company_group,
+    companies_access,
     companies_of,
     company_access,
     members,
@@ -33,7 +36,7 @@ from app.memberships.creation import create_many
 from app.memberships.queries import FILTERS, get_membership, list_memberships
 from app.memberships.removal import assert_may_remove, delete, leave_companies, remove_users
 from app.memberships.replacement import replace_for_user
-from app.memberships.rules import assert_admin_remains, has_admin, with_admin
+from app.memberships.rules import assert_admin_remains, has_admin, lock_companies, with_admin
 from app.memberships.updates import update
 
 __all__ = [
@@ -42,6 +45,7 @@ __all__ = [
     "assert_admin_remains",
     "assert_may_remove",
     "bulk_error",
+    "companies_access",
     "companies_of",
     "company_access",
     "create_many",
@@ -50,6 +54,7 @@ __all__ = [
     "has_admin",
     "leave_companies",
     "list_memberships",
+    "lock_companies",
     "members",
     "of_users",
     "remove_users",

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.context import AuthContext
 from app.core.errors import AppError, BadRequest, bulk_error, not_found
@@ -22,6 +24,8 @@ from app.memberships.rules import (
     assert_may_grant,
     duplicate,
     flush,
+    lock_companies,
+    membership_key,
 )
 from app.memberships.schemas import MembershipPatch
 from app.roles.models import Role
@@ -105,6 +109,38 @@ async def _assert_unique_after(
         raise bulk_error(errors, bulk=bulk)
 
 
+def _shuffles(changes: list[_Change]) -> bool:
+    """Whether a membership takes the place (holder, group, role) another one leaves."""
+    leaving = {membership_key(c.membership): c.membership.id for c in changes}
+    return any(leaving.get(c.key, c.membership.id) != c.membership.id for c in changes)
+
+
+async def _apply(session: AsyncSession, changes: list[_Change]) -> None:
+    """Writes the changes. The unique indexes hold at every row written, so when memberships
+    trade places (two swap roles) the changed rows are deleted and written anew, keeping
+    their ids and publicIds, rather than updated one by one through a clash."""
+    if not _shuffles(changes):
+        for change in changes:
+            change.membership.group = change.group
+            change.membership.role = change.role
+            change.membership.expires_on = change.expires_on
+        await flush(session)
+        return
+    columns = [attribute.key for attribute in inspect(Membership).column_attrs]
+    rows = []
+    for change in changes:
+        values = {
+            "group_id": change.group.id,
+            "role_id": change.role.id if change.role else None,
+            "expires_on": change.expires_on,
+        }
+        rows.append({key: getattr(change.membership, key) for key in columns} | values)
+        for key, value in (values | {"group": change.group, "role": change.role}).items():
+            set_committed_value(change.membership, key, value)
+    await MembershipRepository(session).delete_ids([c.membership.id for c in changes])
+    await session.execute(insert(Membership), rows)
+
+
 async def update(
     session: AsyncSession,
     auth: AuthContext,
@@ -114,6 +150,7 @@ async def update(
 ) -> None:
     """`PATCH /users/memberships` (bulk) and `PATCH /users/memberships/{publicId}`."""
     company = auth.company_or_raise
+    await lock_companies(session, [company.id])
     repository = MembershipRepository(session)
     found = await repository.many(company.id, [public_id for public_id, _ in items])
     refs = await Refs.load(
@@ -122,15 +159,5 @@ async def update(
     changes = _plan_changes(found, refs, auth, items, bulk=bulk)
     await _assert_unique_after(repository, company.id, changes, bulk=bulk)
 
-    if len(changes) > 1:
-        # Two memberships may swap roles: clear the roles first (NULLs never collide), so no
-        # single UPDATE trips the unique constraint on the way to a valid end state.
-        for change in changes:
-            change.membership.role = None
-        await flush(session)
-    for change in changes:
-        change.membership.group = change.group
-        change.membership.role = change.role
-        change.membership.expires_on = change.expires_on
-    await flush(session)
+    await _apply(session, changes)
     await assert_admin_remains(session, company.id)

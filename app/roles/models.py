@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, BigId, IdMixin, TimestampMixin
@@ -27,6 +27,17 @@ class Role(IdMixin, TimestampMixin, Base):
     @property
     def permission_ids(self) -> list[str]:
         return [p.permission for p in self.permissions]
+
+
+# One name per company whatever its case, held by the database: two requests racing past the
+# service's friendlier check cannot both create "Editor" (names are stored trimmed).
+Index(
+    "uq_roles_company_name",
+    Role.company_id,
+    func.lower(Role.name),
+    unique=True,
+    info={"conflict": ("A role with this name exists already in this company", "name")},
+)
 
 
 class RolePermission(Base):

@@ -4,8 +4,8 @@ The rules where IXON's contract says nothing (ours, kept in one place):
 
 - **Names** are unique within a company, compared case-insensitively (trimmed). Two roles both
   called "Editor" cannot be told apart in an invite or a membership form. A clash is a 409 on
-  ``name``; a rename to the role's own name is fine. (The check is in Python: there is no unique
-  index on the name, so two simultaneous requests could still both pass.)
+  ``name``; a rename to the role's own name is fine. The check here gives the message naming
+  the item; a unique index on (company, lower(name)) holds it when two requests race (409).
 - **Permission ids** must be in the catalogue (``GET /permissions``): otherwise 400, naming the
   property (``permissions`` on a role body, ``publicId`` on a permissions body) and the list index.
 - **Nobody grants what they do not hold**: every permission given to a role must be among the
@@ -35,6 +35,7 @@ from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine, not_found
 from app.core.querying import FilterColumn, ListParams, selects
 from app.core.schemas import PublicIdItem
+from app.db.conflicts import parking_name
 from app.memberships import service as membership_service
 from app.roles.models import Role, RolePermission
 from app.roles.repository import WITH_PERMISSIONS, RoleRepository
@@ -243,6 +244,7 @@ async def _update(
             errors.append(_at(Conflict(message, "name"), index if bulk else None))
     if errors:
         raise combine(errors)
+    await _park_renamed(session, [(roles[public_id], patch.name) for public_id, patch in changes])
     for public_id, patch in changes:
         values = patch.model_dump(exclude_unset=True)
         for wire, attribute in EDITABLE:
@@ -251,10 +253,20 @@ async def _update(
     await session.flush()
 
 
+async def _park_renamed(session: AsyncSession, renames: Sequence[tuple[Role, str | None]]) -> None:
+    """Roles may swap names in one request; the unique index holds at every row written."""
+    renamed = [role for role, name in renames if name is not None and _key(name) != _key(role.name)]
+    if len(renamed) > 1:
+        for role in renamed:
+            role.name = parking_name(role.public_id)
+        await session.flush()
+
+
 async def delete_roles(
     session: AsyncSession, auth: AuthContext, public_ids: Sequence[str], *, bulk: bool = True
 ) -> None:
     company = auth.company_or_raise
+    await membership_service.lock_companies(session, [company.id])
     repository = RoleRepository(session)
     roles = await repository.get_many(company.id, public_ids)
     in_use = await repository.membership_counts([role.id for role in roles.values()])
@@ -280,9 +292,8 @@ async def delete_roles(
         chosen[role.id] = role
     if errors:
         raise combine(errors)
-    for role in chosen.values():
-        await session.delete(role)
     await session.flush()
+    await repository.delete_ids(list(chosen))  # their permissions go with them (cascade)
     await membership_service.assert_admin_remains(session, company.id)
 
 
@@ -291,6 +302,7 @@ async def delete_roles(
 
 async def _set_permissions(session: AsyncSession, role: Role, target: set[str]) -> set[str]:
     """Give ``role`` exactly ``target``; returns the permissions it lost (after a flush)."""
+    await membership_service.lock_companies(session, [role.company_id])
     existing = {p.permission: p for p in role.permissions}
     role.permissions = [existing.get(p) or RolePermission(permission=p) for p in sorted(target)]
     await session.flush()

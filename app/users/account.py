@@ -56,6 +56,7 @@ async def delete_me(session: AsyncSession, auth: AuthContext) -> None:
     when a company would be left without an administrator."""
     user = auth.user
     companies = await membership_service.companies_of(session, user)
+    await membership_service.lock_companies(session, [c.id for c in companies])
     had_admin = await membership_service.with_admin(session, companies)
     try:
         await user_service.delete_accounts(session, [user])

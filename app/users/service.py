@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.applications.models import Application
@@ -78,7 +79,12 @@ async def create_person(
         language=language,
         registered_by_id=registered_by.id if registered_by else None,
     )
-    return await repository.add(user)
+    try:
+        return await repository.add(user)
+    except IntegrityError:  # made at the same moment by another request (another invite, ...)
+        raise Conflict(
+            "An account with this e-mail address exists already", "emailAddress"
+        ) from None
 
 
 async def verify_login(session: AsyncSession, email: str, password: str) -> User | None:
@@ -237,6 +243,7 @@ async def remove_from_company(
     deletes it (as `DELETE /users/service-account` does; that needs MANAGE_SERVICE_ACCOUNTS
     too). All or nothing; the company keeps an administrator."""
     company = auth.company_or_raise
+    await membership_service.lock_companies(session, [company.id])
     found = await membership_service.members(session, company.id, public_ids)
     errors: list[AppError] = [
         not_found("User").at_index(index)

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +31,22 @@ class Server:
     base: str
     process: subprocess.Popen[bytes] = field(repr=False)
     output: str = ""  # what the server printed, once it has stopped
+    _lines: list[bytes] = field(default_factory=list, repr=False)
+    _reader: threading.Thread | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Read what the server prints as it goes: a full pipe would block the server at its
+        # next log line (a burst of errors is enough), which looks like a hang.
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.append(line)
+
+    def _reader_alive(self) -> bool:
+        return self._reader is not None and self._reader.is_alive()
 
     def answers(self) -> bool:
         if self.process.poll() is not None:
@@ -48,9 +65,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stdout and not self.process.stdout.closed:
-            self.output = self.process.stdout.read().decode()
+        if self._reader is not None:
+            self._reader.join(10)
+        if self.process.stdout is not None and not self._reader_alive():
             self.process.stdout.close()
+        self.output = b"".join(self._lines).decode(errors="replace")
 
 
 def start(database_url: str, *, workers: int, env: dict[str, str] | None) -> Server:
