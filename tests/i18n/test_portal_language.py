@@ -72,7 +72,7 @@ async def test_a_dutch_account_reads_dutch_pages_in_a_german_browser(
 async def test_without_a_catalogue_for_the_account_the_browser_then_the_company_decides(
     api: Api, world: World, client: httpx.AsyncClient
 ) -> None:
-    person = await world.member(world.a, "Viewer", "Pilar")
+    person = await world.member(world.a, "User", "Pilar")
     await _speaks(api, person, "es")  # a language we have no catalogue for
     patched = await api.patch("/companies/me", json={"defaultUserInviteLanguage": "nl"})
     assert patched.status_code == 200, patched.text
@@ -82,6 +82,10 @@ async def test_without_a_catalogue_for_the_account_the_browser_then_the_company_
     client.headers["Accept-Language"] = "es, fr;q=0.8"
     french = await browser.get("/portal/account/companies")
     assert heading(french.text) == "Mes entreprises"  # the browser's (first one we have)
+    client.headers.pop("Accept-Language")
+    refused = await browser.get("/portal/account/users")  # the role User may not see them
+    assert refused.status_code == 403 and heading(refused.text) == "Je mag dit niet doen"
+    assert "Hiervoor is de permissie VIEW_USERS in dit bedrijf nodig" in text(refused.text)
 
 
 async def test_the_users_page_says_what_is_wrong_in_the_account_language(
@@ -116,6 +120,16 @@ async def test_the_users_page_says_what_is_wrong_in_the_account_language(
     assert taken.status_code == 409 and taken.headers["content-language"] == "de"
     assert f"{member.email} ist bereits Mitglied dieses Unternehmens" in text(taken.text)
     assert "already a member" not in taken.text
+
+    # Sending a withdrawn invitation again: refused, in German.
+    withdrawn = await invite(api, "wanda@example.com")
+    revoked = await api.delete(f"/invites/{withdrawn}")
+    assert revoked.status_code in (200, 204), revoked.text
+    resent = await browser.submit(
+        page, f"/portal/account/users/invites/{withdrawn}/resend", company=a.id
+    )
+    assert resent.status_code == 409
+    assert "wurde bereits zurückgezogen und kann nicht mehr geändert werden" in text(resent.text)
 
     # Removing the last administrator: refused, in German.
     confirm = await browser.get(f"/portal/account/users/{a.admin.id}/remove")
