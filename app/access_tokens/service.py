@@ -22,11 +22,13 @@ from app.core.clock import utcnow
 from app.core.errors import Unauthorized, combine, not_found
 from app.core.querying import FilterColumn, ListParams
 from app.core.schemas import PublicIdItem
+from app.i18n.catalogues import N_
 from app.otp_auth import login as otp_login
 from app.users import service as user_service
 from app.users.models import User, normalize_email
 
-BAD_CREDENTIALS = "The e-mail address or password is incorrect"
+# Marked for the catalogues: the portal's sign-in page shows it translated (service_texts).
+BAD_CREDENTIALS = N_("The e-mail address or password is incorrect")
 
 
 @dataclass(frozen=True, slots=True)

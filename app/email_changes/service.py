@@ -34,6 +34,7 @@ from app.email_changes.models import CANCELLED, DONE, PENDING, EmailAddressChang
 from app.email_changes.repository import EmailChangeRepository
 from app.email_changes.schemas import EmailAddressChangeCreate
 from app.i18n.audience import Audience
+from app.i18n.catalogues import N_
 from app.mail import outbox, renderer
 from app.mail.branding import MailBranding
 from app.mail.message import MailMessage
@@ -42,7 +43,7 @@ from app.users.models import PERSON, User, normalize_email
 
 EMAIL_CHANGE_TTL = timedelta(hours=24)
 PAGE_PATH = "/portal/email-address-changes/"
-ADDRESS_TAKEN = "This e-mail address is used by another account"
+ADDRESS_TAKEN = N_("This e-mail address is used by another account")  # the portal translates it
 WHAT = "E-mail address change"
 
 FILTERS = {

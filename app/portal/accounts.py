@@ -28,6 +28,7 @@ from app.i18n.audience import Audience, Person
 from app.i18n.catalogues import N_, Translator
 from app.portal.common import CSRF_FIELD, branding_for, csrf_valid, language_for, page, settings_of
 from app.portal.router import router
+from app.portal.service_texts import in_words
 from app.registrations import service as registration_service
 from app.users.models import User
 from app.users.service import MAX_PASSWORD, MIN_PASSWORD
@@ -167,7 +168,7 @@ async def _problem(
         request,
         branding,
         _("This did not work"),
-        [item.message for item in error.items],
+        [in_words(item.message, _) for item in error.items],
         audience=audience,
         status_code=error.status_code,
     )

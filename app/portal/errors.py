@@ -31,8 +31,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.brandings.service import BrandingView
 from app.core.errors import AppError
+from app.i18n.audience import Audience
+from app.i18n.catalogues import Translator
 from app.portal import sessions
-from app.portal.common import branding_for, page, settings_of
+from app.portal.common import branding_for, language_for, page, settings_of
+from app.portal.service_texts import in_words
 
 logger = logging.getLogger("app.portal")
 
@@ -45,7 +48,7 @@ SECRET_FIELDS = ("password", "csrf_token", "code")
 class Form:
     """A form as a page shows it: what was typed, and what is wrong, by field name ("" for the
     form as a whole). Messages are codes that the templates word (account/_text.html), or a
-    service's own message, shown as it is."""
+    service's own message, put in the reader's language here (app/portal/service_texts.py)."""
 
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
@@ -88,15 +91,21 @@ def redisplays(render: Redisplay, **fields: str) -> Callable[[Endpoint], Endpoin
     return mark
 
 
-def _errors(exc: Exception, fields: dict[str, str]) -> dict[str, str]:
+def _errors(exc: Exception, fields: dict[str, str], _: Translator) -> dict[str, str]:
     if isinstance(exc, FormError):
         return exc.errors
     assert isinstance(exc, AppError)
     found: dict[str, str] = {}
     for item in exc.items:
         name = fields.get(item.property_name or "", "")
-        found.setdefault(name, item.message)
+        found.setdefault(name, in_words(item.message, _))
     return found
+
+
+def _reader(request: Request) -> Audience:
+    """A signed-in reader's own language (app/portal/sessions.py), else the browser's."""
+    audience = getattr(request.state, "portal_audience", None)
+    return audience if isinstance(audience, Audience) else Audience(language_for(request))
 
 
 def _typed(request: Request) -> dict[str, str]:
@@ -104,13 +113,14 @@ def _typed(request: Request) -> dict[str, str]:
     return {k: v for k, v in values.items() if not any(s in k for s in SECRET_FIELDS)}
 
 
-def _problem_of(exc: Exception) -> tuple[int, dict[str, Any]]:
+def _problem_of(exc: Exception, _: Translator) -> tuple[int, dict[str, Any]]:
     if isinstance(exc, PageError):
         return exc.status_code, exc.context
     if isinstance(exc, PortalFailure):
         return exc.status_code, {"problem": "form"}
     if isinstance(exc, AppError):
-        return exc.status_code, {"problem": exc.code, "messages": [i.message for i in exc.items]}
+        messages = [in_words(item.message, _) for item in exc.items]
+        return exc.status_code, {"problem": exc.code, "messages": messages}
     if isinstance(exc, StarletteHTTPException):
         return exc.status_code, {"problem": "not_found" if exc.status_code == 404 else "method"}
     if isinstance(exc, RequestValidationError):
@@ -133,14 +143,16 @@ async def _answer(request: Request, session: AsyncSession, exc: Exception) -> Re
     )
     if redisplay is not None and isinstance(exc, FormError | AppError):
         render, fields = redisplay
-        form = Form(_typed(request), _errors(exc, fields))
+        form = Form(_typed(request), _errors(exc, fields, _reader(request).translate))
         try:
             return _with_headers(await render(request, session, form, exc.status_code), exc)
         except (AppError, PageError):  # the page itself is out of reach now: say why
             await session.rollback()
-    status, context = _problem_of(exc)
+    audience = _reader(request)
+    status, context = _problem_of(exc, audience.translate)
     branding = await _branding(session, request, exc)
-    return _with_headers(page(request, PROBLEM, branding, status_code=status, **context), exc)
+    answer = page(request, PROBLEM, branding, status_code=status, audience=audience, **context)
+    return _with_headers(answer, exc)
 
 
 def _with_headers(response: Response, exc: Exception) -> Response:

@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.querying import MAX_PAGE_SIZE, ListParams, Page, parse_fields
+from app.i18n.audience import Audience
 from app.invites import service as invite_service
 from app.invites.models import PENDING
 from app.invites.service import InviteView
-from app.mail.renderer import format_date
 from app.portal.errors import Form, PageError, redisplays
 from app.portal.forms import SignedInPost
 from app.portal.router import portal_path, router
@@ -34,17 +34,17 @@ async def invitations_page(
         status_code=status_code,
         current="portal_invitations",
         form=form or Form(),
-        invitations=[_shown(v) for v in views],
+        invitations=[_shown(v, visit.audience) for v in views],
     )
 
 
-def _shown(view: InviteView) -> dict[str, object]:
+def _shown(view: InviteView, audience: Audience) -> dict[str, object]:
     assert view.company is not None
     return {
         "id": view.invite.public_id,
         "company": view.company.name,
         "message": view.invite.message,
-        "expires": format_date(view.invite.expires_on),
+        "expires": audience.format_datetime(view.invite.expires_on),
         "grants": [(m.role.name if m.role else "", m.group.name) for m in view.memberships],
     }
 
@@ -86,7 +86,7 @@ async def confirm_decline(visit: SignedIn, public_id: str) -> HTMLResponse:
     view = await _one(visit, public_id)
     if invite_service.status_of(view.invite) != PENDING:
         raise PageError(409, "invitation_closed")
-    return visit.page("account/confirm.html", action="decline", item=_shown(view))
+    return visit.page("account/confirm.html", action="decline", item=_shown(view, visit.audience))
 
 
 @router.post("/account/invitations/{public_id}/decline")

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.email_changes import service as change_service
 from app.email_changes.schemas import EmailAddressChangeCreate
-from app.mail.renderer import format_date
 from app.portal.common import settings_of
 from app.portal.errors import Form, redisplays
 from app.portal.forms import Fields, SignedInPost
@@ -33,6 +32,7 @@ async def profile_page(
     visit: Visit, form: Form | None = None, status_code: int = 200
 ) -> HTMLResponse:
     changes = await change_service.pending_of(visit.session, visit.user)
+    audience = visit.audience
     return visit.page(
         "account/profile.html",
         status_code=status_code,
@@ -43,7 +43,7 @@ async def profile_page(
             {
                 "id": c.public_id,
                 "address": c.new_email_address,
-                "expires": format_date(c.expires_on),
+                "expires": audience.format_datetime(c.expires_on),
             }
             for c in changes
         ],

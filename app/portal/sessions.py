@@ -10,6 +10,8 @@ URL is https.
 
 The company the pages act in is a second cookie, only a preference: membership is checked on
 every request, and when it names none of the user's companies their first one is taken.
+
+Signed-in pages speak the account's language (`reader`), dates in its locale and time zone.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from app.companies.models import Company
 from app.core.errors import AppError, NotFound
 from app.core.querying import ListParams, Page
 from app.db.session import SessionDep
+from app.i18n.audience import Audience
+from app.i18n.negotiation import accepted, choose
 from app.portal.common import branding_for, page, settings_of
 from app.users.models import User
 
@@ -131,6 +135,16 @@ async def portal_application(session: AsyncSession) -> Application:
     return await application_service.system_application(session, PORTAL_KEY, PORTAL_NAME)
 
 
+def reader(request: Request, user: User, company: Company | None) -> Audience:
+    """The account's language; else (one we have no catalogue for) the browser's; else the
+    current company's `defaultUserInviteLanguage`; else English. The account's locale and
+    time zone write the dates."""
+    browser = accepted(request.headers.get("accept-language"))
+    fallback = company.default_user_invite_language if company is not None else None
+    language = choose(user.language, *browser, fallback)
+    return Audience(language, user.localisation, user.time_zone)
+
+
 @dataclass(slots=True)
 class Visit:
     """A signed-in request: who, in which company (None: in none yet), in which branding."""
@@ -153,6 +167,10 @@ class Visit:
         return self.auth.company
 
     @property
+    def audience(self) -> Audience:
+        return reader(self.request, self.user, self.company)
+
+    @property
     def binding(self) -> str:
         """What this session's CSRF tokens are bound to (app/portal/common.py)."""
         return f"session:{self.auth.token.public_id}"
@@ -173,6 +191,7 @@ class Visit:
             self.branding,
             status_code=status_code,
             link=self.binding,
+            audience=self.audience,
             me=self.user,
             company=self.company,
             navigation=self.navigation(),
@@ -218,7 +237,10 @@ async def open_visit(request: Request, session: AsyncSession) -> Visit:
     if auth is None:
         auth = await _in_first_company(session, secret, application.public_id)
     branding = await branding_for(session, request, request.url.hostname)
-    return Visit(request, session, auth, branding)
+    visit = Visit(request, session, auth, branding)
+    # The reader of this request's problem page too, should one be needed (app/portal/errors.py).
+    request.state.portal_audience = visit.audience
+    return visit
 
 
 async def visit_if_signed_in(request: Request, session: AsyncSession) -> Visit | None:

@@ -23,7 +23,6 @@ from app.core.schemas import Ref
 from app.groups import service as group_service
 from app.invites import service as invite_service
 from app.invites.schemas import GroupRole, InviteCreate
-from app.mail.renderer import format_date
 from app.memberships.models import Membership
 from app.portal.common import settings_of
 from app.portal.errors import Form, PageError, redisplays
@@ -68,6 +67,7 @@ async def _lists(visit: Visit) -> dict[str, Any]:
     )
     everything = ListParams(fields=parse_fields(EVERYTHING), page=Page(size=MAX_PAGE_SIZE))
     invites, _ = await invite_service.list_invites(visit.session, visit.auth, everything)
+    audience = visit.audience
     return {
         "users": [
             {
@@ -84,7 +84,7 @@ async def _lists(visit: Visit) -> dict[str, Any]:
                 "address": v.invite.email_address,
                 "status": invite_service.status_of(v.invite),
                 "delivery": v.delivery_state,
-                "expires": format_date(v.invite.expires_on),
+                "expires": audience.format_datetime(v.invite.expires_on),
                 "grants": names.grants(v.memberships),
             }
             for v in invites

@@ -84,7 +84,9 @@ async def test_after_joining_a_person_signs_in_adds_a_company_and_switches(
     await page.get_by_label("Name", exact=True).fill("Nina N. Newcomer")
     await page.get_by_label("Language").select_option("nl")
     await page.get_by_role("button", name="Save profile").click()
-    await expect(page.get_by_role("status")).to_have_text("Your profile has been saved.")
+    # From now on the pages speak the account's language, not the browser's (English).
+    await expect(page.get_by_role("status")).to_have_text("Je profiel is opgeslagen.")
+    await expect(page.locator("html")).to_have_attribute("lang", "nl")
     await screenshot(server, page, "portal-profile-phone")
 
     token = await api.token(address, PASSWORD)
@@ -94,8 +96,8 @@ async def test_after_joining_a_person_signs_in_adds_a_company_and_switches(
     )
     assert (me.json()["data"]["name"], me.json()["data"]["language"]) == ("Nina N. Newcomer", "nl")
 
-    await page.get_by_role("button", name="Sign out").click()
-    await expect(page.get_by_role("status")).to_have_text("You have signed out.")
+    await page.get_by_role("button", name="Uitloggen").click()
+    await expect(page.get_by_role("status")).to_have_text("You have signed out.")  # the browser's
     await visit(page, f"{server.url}/portal/account/profile")
     await expect(heading(page)).to_have_text(f"Sign in to {PRODUCT}")
 

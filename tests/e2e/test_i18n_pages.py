@@ -47,9 +47,9 @@ async def test_a_page_speaks_the_browsers_language(live: LiveServer, browser: Br
         page = await context.new_page()
         await visit(page, f"{live.url}/portal/")
         heading = page.get_by_role("heading", level=1)
-        await expect(heading).to_have_text("Ihr Konto bei IXON Cloud")
+        await expect(heading).to_have_text("Bei IXON Cloud anmelden")
         await expect(page.locator("html")).to_have_attribute("lang", "de")
-        await expect(page.get_by_label("E-Mail-Adresse")).to_be_visible()
+        await expect(page.get_by_label("E-Mail-Adresse", exact=True)).to_be_visible()
         await screenshot(live, page, "portal-home-de")
     finally:
         await context.close()

@@ -90,12 +90,13 @@ async def test_a_page_without_a_reader_follows_the_browser(client: httpx.AsyncCl
     german = {"Accept-Language": "de-CH, de;q=0.9, en;q=0.5"}
     home = await client.get("/portal/", headers=german)
     assert home.status_code == 200 and home.headers["content-language"] == "de"
-    assert _h1(home) == "Ihr Konto bei IXON Cloud" and '<html lang="de">' in home.text
+    assert _h1(home) == "Bei IXON Cloud anmelden" and '<html lang="de">' in home.text
+    assert "Passwort vergessen?" in home.text and "Anmelden</button>" in home.text
     assert "Accept-Language" in home.headers["vary"]
     unknown = await client.get("/portal/invites/no-such-link", headers={"Accept-Language": "fr"})
     assert unknown.status_code == 404 and _h1(unknown) == "Ce lien n'est pas valide"
     plain = await client.get("/portal/")
-    assert plain.headers["content-language"] == "en" and _h1(plain) == "Your IXON Cloud account"
+    assert plain.headers["content-language"] == "en" and _h1(plain) == "Sign in to IXON Cloud"
 
 
 async def test_a_password_reset_comes_in_the_account_language_and_time_zone(

@@ -156,11 +156,12 @@ async def test_the_profile_is_saved_and_what_people_type_is_never_markup(
         user = await session.get(User, person.user.id)
         assert user is not None and (user.name, user.language) == ("<b>Ro</b> & co", "nl")
 
+    # The pages speak the account's language from now on: Dutch.
     bad = await browser.submit(page, "/portal/account/profile", name="", language="xx")
-    assert bad.status_code == 400
-    assert "Enter your name." in text(bad.text) and "Choose a language" in text(bad.text)
+    assert bad.status_code == 400 and bad.headers["content-language"] == "nl"
+    assert "Vul je naam in." in text(bad.text) and "Kies een taal uit de lijst." in text(bad.text)
     nul = await browser.submit(page, "/portal/account/profile", name="a\x00b", language="en")
-    assert nul.status_code == 400 and "cannot be stored" in text(nul.text)
+    assert nul.status_code == 400 and "niet kunnen worden opgeslagen" in text(nul.text)
 
 
 async def test_an_email_change_goes_through_the_confirmation_flow(
