@@ -13,6 +13,7 @@ from app.auth.dependencies import Auth, CompanyAuth, permission
 from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope
+from app.core.response_headers import no_store
 from app.core.schemas import PublicIdPath
 from app.db.session import SessionDep
 from app.otp_auth import service as otp_service
@@ -39,7 +40,7 @@ def _address(request: Request) -> str:
 async def enable_otp(session: SessionDep, auth: Auth) -> JSONResponse:
     """The secret is pending until `verify` gets a right code from the authenticator app."""
     secret = await otp_service.enable(session, auth)
-    return envelope.created(TYPE, {"secret": secret})
+    return no_store(envelope.created(TYPE, {"secret": secret}))
 
 
 @router.post(

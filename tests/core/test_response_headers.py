@@ -12,7 +12,11 @@ from tests.helpers import PASSWORD, Api, World, basic
 
 SECRET_FIELDS = {"secretId", "token", "secret", "password"}
 # The operations whose 2xx answer documents a secret, each tested below.
-SECRET_ANSWERS = {("post", "/access-tokens"), ("post", "/users/service-account")}
+SECRET_ANSWERS = {
+    ("post", "/access-tokens"),
+    ("post", "/users/service-account"),
+    ("post", "/users/me/otp-auth/enable"),
+}
 
 
 async def test_every_kind_of_answer_says_nosniff(api: Api, client: httpx.AsyncClient) -> None:
@@ -41,7 +45,8 @@ async def test_token_answers_are_not_stored(api: Api, world: World) -> None:
     )
     further = await api.post("/access-tokens", company=None, json={"expiresIn": 600})
     robot = await api.post("/users/service-account", json=[{"name": "Robot"}])
-    for answer in (logged_in, further, robot):
+    totp = await api.post("/users/me/otp-auth/enable", company=None)
+    for answer in (logged_in, further, robot, totp):
         assert answer.status_code == 201, answer.text
         assert answer.headers["cache-control"] == "no-store"
     # Answers without a secret are left to the usual rules.
