@@ -61,7 +61,7 @@ async def grow_users(
     async with connection.transaction():
         last_id = await connection.fetchval("SELECT coalesce(max(id), 0) FROM users")
         await connection.execute(
-            f"INSERT INTO users ({user_names}) SELECT {user_values} "  # noqa: S608 - names from the catalogue
+            f"INSERT INTO users ({user_names}) SELECT {user_values} "
             "FROM users t CROSS JOIN generate_series($2::bigint, $3::bigint) AS i "
             "WHERE t.public_id = $1",
             template_user,
@@ -69,7 +69,7 @@ async def grow_users(
             want,
         )
         await connection.execute(
-            f"INSERT INTO memberships ({member_names}) SELECT {member_values} "  # noqa: S608
+            f"INSERT INTO memberships ({member_names}) SELECT {member_values} "
             "FROM memberships t JOIN users o ON o.id = t.user_id CROSS JOIN users u "
             "WHERE o.public_id = $1 AND u.id > $3 "
             "AND t.id = (SELECT min(m.id) FROM memberships m WHERE m.user_id = o.id)",
