@@ -96,6 +96,14 @@ async def database_url(request: pytest.FixtureRequest, tmp_root: Path) -> AsyncI
         await _drop_postgres_database(url)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> None:
+    """Argon2 at production cost takes ~30 ms per hash, several per test; the parameters are
+    not what the tests are about (tests/core/test_password_hashing.py checks the production ones,
+    and servers started as processes use them)."""
+    security.configure_hashing(time_cost=1, memory_cost=8, parallelism=1)
+
+
 @pytest.fixture(scope="session")
 def backend(database_url: str) -> str:
     return "sqlite" if database_url.startswith("sqlite") else "postgres"

@@ -19,10 +19,18 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from jose import JWTError, jwt
 
 # OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
-_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+PRODUCTION_HASHING = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+_hasher = PasswordHasher(**PRODUCTION_HASHING)
 # Verified when the e-mail is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
 _pool: ThreadPoolExecutor | None = None
+
+
+def configure_hashing(*, time_cost: int, memory_cost: int, parallelism: int) -> None:
+    """Other argon2 parameters; the test suite uses cheap ones (hashes made before still verify)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    _DUMMY_HASH = _hasher.hash("timing-equaliser")
 
 
 def configure_pool(threads: int = 0) -> None:
