@@ -40,9 +40,10 @@ async def cluster() -> AsyncIterator[Cluster]:
         seed = Seed(maker, application.public_id)
         # Each process holds up to 20 connections (pool and overflow, the defaults), so every
         # request of a race is in the database at once rather than queued for a connection.
-        # Idle connections are dropped before uvicorn's keep-alive (5 s) closes them: a request
-        # sent on a connection the server is closing at that moment fails with ReadError.
-        limits = httpx.Limits(max_connections=4 * CONCURRENCY, keepalive_expiry=2)
+        # A fresh connection for every request: a request sent on a kept-alive connection that
+        # uvicorn is closing at that moment fails with ReadError (seen on a busy machine even
+        # with idle connections dropped after 2 s), and a race is about the server, not reuse.
+        limits = httpx.Limits(max_connections=4 * CONCURRENCY, max_keepalive_connections=0)
         with serving(url, count=2) as servers:
             async with httpx.AsyncClient(timeout=60, limits=limits) as client:
                 yield Cluster(servers, seed, client)
