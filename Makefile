@@ -39,8 +39,11 @@ lint: install-dev
 types: install-dev
 	$(BIN)/mypy
 
+# One pytest worker per core (pytest-xdist); a test file stays on one worker, so the servers
+# and browsers a module starts once are not started twice. `make unit PYTEST_WORKERS=0` runs in one.
+PYTEST_WORKERS ?= auto
 unit: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint types unit
 
