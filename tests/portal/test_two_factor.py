@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEvent
 from app.otp_auth import service as otp_service
 from app.otp_auth.models import OtpAuth
 from app.portal import service_texts
+from app.users.models import User
 from tests.helpers import Api, Person, World
 from tests.otp_auth.support import code, turn_on
 from tests.otp_auth.test_enforce_and_reset import _grant, _strict_role
@@ -237,3 +238,19 @@ async def test_csrf_is_checked_on_every_two_factor_form(world: World, signed_in:
 def test_the_services_messages_are_translated() -> None:
     for message in (otp_service.WRONG_CODE, otp_service.ALREADY_ON, otp_service.NOT_ON):
         assert message in service_texts.MESSAGES
+
+
+async def test_the_page_and_the_services_messages_speak_the_accounts_language(
+    world: World, signed_in: SignIn
+) -> None:
+    person = await world.member(world.a, "Viewer")
+    async with world.sessionmaker() as session:
+        await session.execute(update(User).where(User.id == person.user.id).values(language="nl"))
+        await session.commit()
+    browser = await signed_in(person)
+    page = await browser.get(PAGE)
+    assert page.headers["content-language"] == "nl"
+    assert "Tweestapsverificatie instellen" in text(page.text)
+    html, _ = await _started(browser)
+    wrong = await browser.submit(html, f"{PAGE}/verify", code="000000", device_name="Telefoon")
+    assert "De code klopt niet; vul de actuele code" in text(wrong.text)
