@@ -116,6 +116,18 @@ async def test_signing_in_asks_for_the_code_and_takes_each_code_once(
     assert replayed.status_code == 401 and "used already" in text(replayed.text)
     later = await browser.sign_in(person.email, person.password, code(secret, steps=1))
     assert later.status_code == 303 and browser.session_cookie()
+    async with world.sessionmaker() as session:
+        sessions = (
+            await session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.target == "AccessToken",
+                    AuditEvent.action == "CREATE",
+                    AuditEvent.topic_user == person.id,
+                )
+            )
+        ).all()
+    # Two sign-ins, as the API's log-in records them, under the portal's application.
+    assert [e.application_name for e in sessions][-2:] == ["Account portal"] * 2
 
 
 async def _turned_on(browser: Browser) -> str:
