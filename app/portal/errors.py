@@ -8,7 +8,8 @@ back, as for any error, and `render_failure` answers in a fresh session:
 - a POST whose endpoint names its form page (`@redisplays(...)`) gets that page again: the
   messages in its error summary (which takes the focus) and what was typed, passwords excepted;
 - anything else gets the problem page of its status (404, 403, 409, 429, ...);
-- without a valid session the browser is sent to sign in (app/portal/sessions.py).
+- without a valid session the browser is sent to sign in (app/portal/sessions.py); a visit
+  whose company requires two-factor authentication, to the two-factor page.
 
 `PageRoute` turns an unexpected exception in a page into a logged 500 page, and `install` makes
 404/405 and database failures under /portal/ pages too.
@@ -135,6 +136,8 @@ async def _branding(session: AsyncSession, request: Request, exc: Exception) -> 
 
 
 async def _answer(request: Request, session: AsyncSession, exc: Exception) -> Response:
+    if isinstance(exc, sessions.TwoFactorRequired):
+        return sessions.see_other(sessions.TWO_FACTOR)
     if isinstance(exc, sessions.SignInRequired):
         return sessions.sign_in_redirect(request)
     route = request.scope.get("route")

@@ -2,7 +2,8 @@
 
 The invitee pages (invites.py), the pages of the other e-mail links (accounts.py) and the
 account portal of a signed-in person (signin.py, companies.py, invitations.py, profile.py,
-password.py, users.py). Every failure under /portal/ answers with a page (errors.py).
+password.py, two_factor.py, users.py). Every failure under /portal/ answers with a page
+(errors.py).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from app.portal import (  # noqa: E402, F401
     password,
     profile,
     signin,
+    two_factor,
     users,
 )
 from app.portal import invites as invite_pages  # noqa: E402, F401

@@ -69,6 +69,11 @@ MESSAGES = (
     N_("The old password is incorrect"),
     N_("A password has %(min)s to %(max)s characters"),
     TOO_COMMON,
+    # Two-factor authentication (app/otp_auth/service.py).
+    N_("The code is not right; enter the current code of your authenticator app"),
+    N_("Two-factor authentication is already on; turn it off first"),
+    N_("Two-factor authentication is not on for this account"),
+    N_("The password is incorrect"),
 )
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -11,6 +11,10 @@ URL is https.
 The company the pages act in is a second cookie, only a preference: membership is checked on
 every request, and when it names none of the user's companies their first one is taken.
 
+A role with `enforce2fa` in the current company locks the company (the API's authentication
+refuses it) until two-factor authentication is on: the visit is then `locked`, and every page
+but the two-factor page and sign-out sends the browser there (`TwoFactorRequired`).
+
 Signed-in pages speak the account's language (`reader`), dates in its locale and time zone.
 """
 
@@ -23,19 +27,21 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access_tokens.models import AccessToken
 from app.access_tokens.service import Client
 from app.applications import service as application_service
 from app.applications.models import Application
+from app.audit import context as audit_context
 from app.auth import service as auth_service
 from app.auth.context import AuthContext
 from app.auth.permissions import Permission
 from app.brandings.service import BrandingView
 from app.companies import service as company_service
 from app.companies.models import Company
-from app.core.errors import AppError, NotFound
+from app.core.errors import AppError, Forbidden, NotFound
 from app.core.querying import ListParams, Page
 from app.db.session import SessionDep
 from app.i18n.audience import Audience
@@ -49,6 +55,7 @@ JOINED_COOKIE = "ixon_portal_user"  # who joined in this browser (app/portal/inv
 COOKIE_PATH = "/portal"
 PORTAL_KEY, PORTAL_NAME = "portal", "Account portal"
 ACCOUNT = "/portal/account/"
+TWO_FACTOR = "/portal/account/two-factor"
 # Where a sign-in may lead back to: a page of the account portal, nothing else.
 _NEXT_RE = re.compile(r"^/portal/account/[A-Za-z0-9/_-]*$")
 # The pages of the signed-in menu, in order; a route that does not exist (yet) is left out.
@@ -64,6 +71,20 @@ NAVIGATION = (
 
 class SignInRequired(Exception):
     """No valid session: the browser is sent to the sign-in page (app/portal/errors.py)."""
+
+
+class TwoFactorRequired(SignInRequired):
+    """Signed in, but only to set up two-factor authentication: sent to its page."""
+
+
+class _Locked(Exception):
+    def __init__(self, company_id: str) -> None:
+        super().__init__(company_id)
+        self.company_id = company_id
+
+
+# The pages a locked visit may use (route names): the two-factor page's and sign-out.
+UNLOCKED = ("portal_two_factor", "portal_account_sign_out")
 
 
 def safe_next(value: str | None) -> str | None:
@@ -153,6 +174,7 @@ class Visit:
     session: AsyncSession
     auth: AuthContext
     branding: BrandingView
+    locked: Company | None = None  # its roles require 2FA, which is off (`auth.company` None)
 
     @property
     def user(self) -> User:
@@ -181,6 +203,8 @@ class Visit:
     def navigation(self) -> list[str]:
         from app.portal.router import has_page  # the router imports this module
 
+        if self.locked is not None:
+            return ["portal_two_factor"]
         shown = [name for name in NAVIGATION if has_page(name)]
         return [n for n in shown if n != "portal_users" or self.may(Permission.VIEW_USERS)]
 
@@ -207,6 +231,10 @@ async def _authenticate(
         return await auth_service.authenticate(session, secret, application_id, company_id)
     except NotFound:
         raise
+    except Forbidden as exc:
+        if company_id is not None and exc.items[0].message == auth_service.SECOND_FACTOR_REQUIRED:
+            raise _Locked(company_id) from None
+        raise SignInRequired from None
     except AppError:  # unknown, expired or revoked token; the portal application disabled
         raise SignInRequired from None
 
@@ -219,6 +247,18 @@ async def _in_first_company(session: AsyncSession, secret: str, application_id: 
     return await _authenticate(session, secret, application_id, first[0].public_id)
 
 
+async def _in_company(
+    session: AsyncSession, secret: str, application_id: str, request: Request
+) -> AuthContext:
+    wanted = request.cookies.get(COMPANY_COOKIE)
+    if wanted:
+        try:
+            return await _authenticate(session, secret, application_id, wanted)
+        except NotFound:  # no longer one of theirs
+            pass
+    return await _in_first_company(session, secret, application_id)
+
+
 async def open_visit(request: Request, session: AsyncSession) -> Visit:
     """The signed-in visit of this request, in the chosen company; `SignInRequired` else."""
     secret = request.cookies.get(SESSION_COOKIE)
@@ -227,17 +267,15 @@ async def open_visit(request: Request, session: AsyncSession) -> Visit:
     application = await application_service.by_system_key(session, PORTAL_KEY)
     if application is None:
         raise SignInRequired
-    auth = None
-    wanted = request.cookies.get(COMPANY_COOKIE)
-    if wanted:
-        try:
-            auth = await _authenticate(session, secret, application.public_id, wanted)
-        except NotFound:  # no longer one of theirs
-            auth = None
-    if auth is None:
-        auth = await _in_first_company(session, secret, application.public_id)
+    locked = None
+    try:
+        auth = await _in_company(session, secret, application.public_id, request)
+    except _Locked as exc:
+        auth = await _authenticate(session, secret, application.public_id, None)
+        locked = await session.scalar(select(Company).where(Company.public_id == exc.company_id))
+    audit_context.identify(session, auth)  # the portal's writes are this person's
     branding = await branding_for(session, request, request.url.hostname)
-    visit = Visit(request, session, auth, branding)
+    visit = Visit(request, session, auth, branding, locked)
     # The reader of this request's problem page too, should one be needed (app/portal/errors.py).
     request.state.portal_audience = visit.audience
     return visit
@@ -252,7 +290,11 @@ async def visit_if_signed_in(request: Request, session: AsyncSession) -> Visit |
 
 
 async def signed_in(request: Request, session: SessionDep) -> Visit:
-    return await open_visit(request, session)
+    visit = await open_visit(request, session)
+    route = getattr(request.scope.get("route"), "name", "")
+    if visit.locked is not None and not str(route).startswith(UNLOCKED):
+        raise TwoFactorRequired
+    return visit
 
 
 SignedIn = Annotated[Visit, Depends(signed_in)]

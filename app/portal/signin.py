@@ -4,6 +4,9 @@ Sign-in goes through the API's own log-in (`POST /access-tokens`'s service funct
 same `email:otp:password` credentials), so its throttling, its one answer for every wrong
 credential and its two-factor check apply here unchanged. The token it issues, for the
 portal's own application, is the session (app/portal/sessions.py).
+
+With two-factor authentication on and no code typed (or a wrong one), the form shows again
+asking for the code; the password is typed again too (no page ever holds it).
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access_tokens import service as token_service
 from app.access_tokens.schemas import AccessTokenCreate
+from app.audit import context as audit_context
+from app.core.errors import Unauthorized
 from app.db.session import SessionDep
+from app.otp_auth import login as second_factor
 from app.portal import sessions
 from app.portal.common import branding_for, page, settings_of
 from app.portal.companies import companies_again
@@ -25,6 +31,9 @@ from app.portal.forms import HOME, Fields, SignedInPost, anonymous_form
 from app.portal.router import portal_path, router
 from app.portal.sessions import ACCOUNT, safe_next, see_other
 from app.state import LimiterDep
+
+# The log-in's two-factor answers, as a message on the form's code field.
+CODE_ERRORS = {second_factor.REQUIRED: "code_required", second_factor.FAILED: "code_wrong"}
 
 
 async def sign_in_page(
@@ -69,11 +78,18 @@ async def sign_in(request: Request, session: SessionDep, limiter: LimiterDep) ->
     application = await sessions.portal_application(session)
     if not application.enabled:
         raise FormError({"": "portal_disabled"}, status_code=403)
+    audit_context.application(session, application.name)
     client = sessions.client_of(request)
     body = AccessTokenCreate(expiresIn=settings_of(request).portal_session_ttl)
-    new = await token_service.log_in(
-        session, limiter, application, _credentials(email, code, password), body, client
-    )
+    try:
+        new = await token_service.log_in(
+            session, limiter, application, _credentials(email, code, password), body, client
+        )
+    except Unauthorized as exc:
+        field = CODE_ERRORS.get(exc.items[0].message)
+        if field is None:
+            raise
+        raise FormError({"code": field}, status_code=401) from None
     response = see_other(safe_next(values.get("next")) or ACCOUNT)
     sessions.forget_company(response)  # nothing of a previous visit carries over
     sessions.start(request, response, new.secret)

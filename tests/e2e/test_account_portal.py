@@ -1,5 +1,6 @@
-"""The account portal in Chromium: what a person does after joining, and an administrator's
-"Users" page. Each test checks through the API that what the pages promise really happened.
+"""The account portal in Chromium: what a person does after joining, an administrator's "Users"
+page, and two-factor authentication. Each test checks through the API that what the pages
+promise really happened.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tests.e2e.conftest import (
     visit,
 )
 from tests.e2e.test_invite_pages import create_account_and_join
+from tests.otp_auth.support import code
 
 pytestmark = pytest.mark.e2e
 
@@ -268,3 +270,62 @@ async def test_a_signed_in_person_declines_and_accepts_invitations_and_changes_a
     await visit(page, f"{live.url}/portal/account/profile")
     await expect(page.get_by_role("main")).to_contain_text(f"You sign in with {moved}")
     await api.token(moved, PASSWORD)
+
+
+async def test_a_person_turns_two_factor_on_signs_in_with_a_code_and_turns_it_off(
+    live_any: LiveServer, api: Api, new_context: NewContext
+) -> None:
+    server, acme = live_any, live_any.acme
+    address = unique_address("twofactor")
+    await api.invite(acme, address)
+    link = (await server.mailbox.receive(address, "invites")).link
+    page = await (await new_context(**PHONE)).new_page()
+    await visit(page, link)
+    await create_account_and_join(page, "Tess Two")
+    await page.get_by_role("link", name=f"Go to {PRODUCT}").click()
+    await sign_in(page, address)
+    await menu(page, "Two-factor authentication")
+    await expect(heading(page)).to_have_text("Two-factor authentication")
+    await page.get_by_role("button", name="Set up two-factor authentication").click()
+    await expect(page.get_by_role("img", name="QR code of the key")).to_be_visible()
+    assert await unlabelled_controls(page) == []
+    await screenshot(server, page, "portal-two-factor-setup-phone")
+    # The authenticator app: the key as the page shows it (the QR code holds the same one).
+    secret = (await page.locator("#secret").inner_text()).replace(" ", "")
+
+    # Keyboard only: a wrong code first, then the right one.
+    await tab_to(page, page.get_by_label("Code from your authenticator app"))
+    await page.keyboard.type("000000")
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_label("Name of the device")).to_be_focused()
+    await page.keyboard.type("Tess's phone")
+    await page.keyboard.press("Enter")
+    summary = page.locator("#error-summary")
+    await expect(summary).to_be_focused()
+    await expect(summary).to_contain_text("The code is not right")
+    await tab_to(page, page.get_by_label("Code from your authenticator app"))
+    await page.keyboard.type(code(secret))
+    await page.keyboard.press("Enter")  # the device name was kept
+    await expect(page.get_by_role("status")).to_contain_text("Two-factor authentication is on.")
+    await expect(page.get_by_role("main")).to_contain_text("on Tess's phone")
+    await screenshot(server, page, "portal-two-factor-on-phone")
+    assert (await api.login(address, PASSWORD)).status_code == 401  # the API wants the code too
+
+    await page.get_by_role("button", name="Sign out").click()
+    await sign_in(page, address)
+    await expect(page.get_by_role("alert")).to_contain_text(
+        "Two-factor authentication is on for this account"
+    )
+    await expect(page.get_by_label("E-mail address", exact=True)).to_have_value(address)
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    # A later step's code: the one that turned it on is never accepted again.
+    await page.get_by_label("Code from your authenticator app").fill(code(secret, steps=1))
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(heading(page)).to_have_text("My companies")
+
+    await menu(page, "Two-factor authentication")
+    await page.get_by_label("Or your password").fill(PASSWORD)
+    await page.get_by_role("button", name="Turn off two-factor authentication").click()
+    await expect(page.get_by_role("status")).to_contain_text("Two-factor authentication is off.")
+    await screenshot(server, page, "portal-two-factor-off-phone")
+    assert (await api.login(address, PASSWORD)).status_code == 201

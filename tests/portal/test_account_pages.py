@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.audit.models import AuditEvent
 from app.companies.models import Company
 from app.email_changes.models import EmailAddressChange
 from app.mail.models import OutboxMessage
@@ -237,3 +238,24 @@ async def test_a_password_change_renews_this_session_and_can_end_the_others(
     assert api_token.status_code == 401  # the API token of the world's admin is gone too
     browser.client.cookies.set("ixon_portal_session", old_cookie or "", path="/portal")
     assert (await browser.get("/portal/account/password")).status_code == 303
+
+
+async def test_a_pages_writes_are_the_signed_in_persons_in_the_audit_log(
+    world: World, signed_in: SignIn
+) -> None:
+    person = await world.member(world.a, "Viewer", "Audra Audit")
+    browser = await signed_in(person)
+    page = await browser.get("/portal/account/profile")
+    saved = await browser.submit(page, "/portal/account/profile", name="Audra A.", language="en")
+    assert saved.status_code == 303
+    async with world.sessionmaker() as session:
+        event = await session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.target == "User",
+                AuditEvent.action == "UPDATE",
+                AuditEvent.target_id == person.id,
+            )
+        )
+    assert event is not None and (event.actor_id, event.actor_kind) == (person.id, "User")
+    assert (event.application_name, event.company) == ("Account portal", world.a.id)
+    assert event.ip_address == "203.0.113.8"
