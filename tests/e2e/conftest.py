@@ -279,10 +279,10 @@ def _tail(log: Path) -> str:
 
 
 async def _wait_until_serving(process: asyncio.subprocess.Process, url: str, log: Path) -> None:
-    """Until the server answers (45 s at most); its log in the error if it dies or hangs."""
+    """Until the server answers (90 s at most: a loaded 2-core machine needs more than 45); its log in the error if it dies or hangs."""
     async with httpx.AsyncClient(timeout=2) as http:
         try:
-            async with asyncio.timeout(45):
+            async with asyncio.timeout(90):
                 while True:
                     if process.returncode is not None:
                         raise RuntimeError(
@@ -295,7 +295,7 @@ async def _wait_until_serving(process: asyncio.subprocess.Process, url: str, log
                         pass
                     await asyncio.sleep(0.1)
         except TimeoutError:
-            raise RuntimeError(f"ixon-api serve did not answer in 45 s:\n{_tail(log)}") from None
+            raise RuntimeError(f"ixon-api serve did not answer in 90 s:\n{_tail(log)}") from None
 
 
 @asynccontextmanager
