@@ -279,7 +279,8 @@ def _tail(log: Path) -> str:
 
 
 async def _wait_until_serving(process: asyncio.subprocess.Process, url: str, log: Path) -> None:
-    """Until the server answers (90 s at most: a loaded 2-core machine needs more than 45); its log in the error if it dies or hangs."""
+    """Until the server answers (90 s at most: a loaded 2-core machine can take over 45 s);
+    its log in the error if it dies or hangs."""
     async with httpx.AsyncClient(timeout=2) as http:
         try:
             async with asyncio.timeout(90):
