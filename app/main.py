@@ -12,7 +12,7 @@ from app import api, observability, static_pages
 from app.auth.ratelimit import LoginLimiter
 from app.config import Settings, get_settings
 from app.core import handlers, security
-from app.core.limits import BodyLimitMiddleware
+from app.core.limits import InputGuardMiddleware
 from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
 from app.mail.outbox import OutboxWorker
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_limiter = LoginLimiter(settings)
     observability.install(app, settings)
     app.add_middleware(  # inside the request id's: a 413 carries the id too
-        BodyLimitMiddleware,
+        InputGuardMiddleware,
         max_body=settings.max_body_bytes,
         max_bulk_body=settings.max_bulk_body_bytes,
     )

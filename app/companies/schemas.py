@@ -5,7 +5,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from app.brandings.schemas import BrandingOut
-from app.core.schemas import OutModel, Ref, WireModel
+from app.core.schemas import Custom, OutModel, Ref, WireModel
 
 Policy = Literal["sector", "company", "disabled"]
 
@@ -56,10 +56,10 @@ class MyCompanyPatch(WireModel):
     country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
     defaultUserInviteLanguage: str | None = Field(None, pattern=r"^[a-z]{2}$")
     appOwnerName: str | None = Field(None, max_length=255)
-    branding: dict[str, Any] | None = None
+    branding: Custom | None = None
     customTermsOfUse: Policy | None = None
     customPrivacyStatement: Policy | None = None
-    custom: dict[str, Any] | None = None
+    custom: Custom | None = None
 
 
 class CompanyRef(WireModel):

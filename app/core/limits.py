@@ -1,12 +1,15 @@
-"""Request bodies bounded before anything parses them.
+"""The edge of the service: what every request is checked for before any operation sees it.
 
-A body that declares (Content-Length) more than the limit is answered 413 at once, unread; a
-body that streams past it (chunked, or longer than declared) is refused at the chunk that
-crosses the limit, and the rest is never read. So no body costs more than the limit in memory
-and time, and `/healthz` is not stuck behind a worker chewing a 10 MB JSON document.
+- Its body is bounded. A body that declares (Content-Length) more than the limit is answered
+  413 at once, unread; one that streams past it (chunked, or longer than declared) is refused
+  at the chunk that crosses the limit, and the rest is never read. No body costs more than the
+  limit in memory and time, so `/healthz` is not stuck behind a worker chewing 10 MB of JSON.
+  Bulk operations (a JSON array of up to 4,000 items) have their own, larger limit:
+  `IXON_MAX_BULK_BODY_BYTES`; every other request `IXON_MAX_BODY_BYTES`.
+- Its text is text: no NUL and no lone surrogate in the path, query, headers or body
+  (app/core/text.py).
 
-Bulk operations (a JSON array of up to 4,000 items) may be larger than single-object bodies:
-`IXON_MAX_BULK_BODY_BYTES` applies to them, `IXON_MAX_BODY_BYTES` to every other request.
+The body is read here (bounded) and handed on unchanged.
 """
 
 from __future__ import annotations
@@ -16,21 +19,12 @@ from collections.abc import Iterable
 from typing import Any, get_args, get_origin
 
 from fastapi.routing import iter_route_contexts
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core import envelope
+from app.core import envelope, text
 from app.core.errors import ErrorItem
 
 API_PREFIX = "/api"
-
-
-class BodyTooLarge(HTTPException):
-    """Raised from `receive` while the app reads a body that passes the limit. FastAPI lets an
-    HTTPException out of its body reading untouched, and app/core/handlers.py answers it."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, too_large_message(limit))
 
 
 def too_large_message(limit: int) -> str:
@@ -55,7 +49,18 @@ def bulk_operations(routes: Iterable[Any]) -> list[tuple[re.Pattern[str], frozen
     ]
 
 
-class BodyLimitMiddleware:
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value)
+    return None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class InputGuardMiddleware:
     def __init__(self, app: ASGIApp, *, max_body: int, max_bulk_body: int) -> None:
         self.app = app
         self.max_body = max_body
@@ -77,33 +82,55 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope)
-        declared = _content_length(scope)
-        if declared is not None and declared > limit:
-            response = envelope.error(
-                413, [ErrorItem(too_large_message(limit))], {"Connection": "close"}
-            )
-            await response(scope, receive, send)
+        if (problem := text.request_problem(scope)) is not None:
+            await envelope.error(400, [problem])(scope, receive, send)
             return
-        received = 0
+        limit = self.limit_for(scope)
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(limit, scope, receive, send)
+            return
+        try:
+            body, last = await _read(receive, limit)
+        except _TooLarge:
+            await self._too_large(limit, scope, receive, send)
+            return
+        content_type = (_header(scope, b"content-type") or b"").decode("latin-1")
+        if (problem := text.body_problem(body, content_type)) is not None:
+            await envelope.error(400, [problem])(scope, receive, send)
+            return
+        replayed = False
 
-        async def bounded_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise BodyTooLarge(limit)
-            return message
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return last if last["type"] != "http.request" else {**last, "body": body}
 
-        await self.app(scope, bounded_receive, send)
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _too_large(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
+        # Connection: close, so the server does not read the rest to reach the next request.
+        response = envelope.error(
+            413, [ErrorItem(too_large_message(limit))], {"Connection": "close"}
+        )
+        await response(scope, receive, send)
 
 
-def _content_length(scope: Scope) -> int | None:
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+async def _read(receive: Receive, limit: int) -> tuple[bytes, Message]:
+    """The whole body (at most ``limit`` bytes) and the last message received."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), message
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), {**message, "more_body": False}

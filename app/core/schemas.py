@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from fastapi import Path
@@ -12,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -75,6 +77,44 @@ class PublicIdOut(BaseModel):
 
 
 MAX_BULK_ITEMS = 4000
+MAX_CUSTOM_BYTES = 16 * 1024
+MAX_CUSTOM_DEPTH = 8
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+def _bounded_custom(value: dict[str, Any]) -> dict[str, Any]:
+    # Stored as one JSON column and sent back in every answer that shows it: bounded like text.
+    if _depth(value) > MAX_CUSTOM_DEPTH:
+        raise PydanticCustomError(
+            "custom_too_deep", f"may nest objects and arrays at most {MAX_CUSTOM_DEPTH} deep"
+        )
+    if len(json.dumps(value, ensure_ascii=False).encode()) > MAX_CUSTOM_BYTES:
+        raise PydanticCustomError(
+            "custom_too_large", f"may take at most {MAX_CUSTOM_BYTES} bytes as JSON"
+        )
+    return value
+
+
+# Free-form JSON objects of a body (`custom`, a company's `branding`).
+Custom = Annotated[
+    dict[str, Any],
+    AfterValidator(_bounded_custom),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": True,
+            "description": f"Free-form JSON: at most {MAX_CUSTOM_BYTES} bytes, "
+            f"{MAX_CUSTOM_DEPTH} levels deep.",
+        }
+    ),
+]
 
 
 def _as_list(value: Any) -> Any:

@@ -31,7 +31,7 @@ class InviteCreate(WireModel):
 
     emailAddress: str = Field(min_length=1, max_length=254)
     groupRoles: list[GroupRole] = Field(
-        description="The memberships the invitee gets on accepting (at least one)."
+        max_length=100, description="The memberships the invitee gets on accepting (at least one)."
     )
     message: str | None = Field(
         None, max_length=1024, description="Shown in the e-mail and on the invitation page."
