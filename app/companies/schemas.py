@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from app.brandings.schemas import BrandingOut
-from app.core.schemas import Custom, OutModel, Ref, WireModel
+from app.core.schemas import Custom, OutModel, Ref, WireModel, not_null
 
 Policy = Literal["sector", "company", "disabled"]
 
@@ -60,6 +60,10 @@ class MyCompanyPatch(WireModel):
     customTermsOfUse: Policy | None = None
     customPrivacyStatement: Policy | None = None
     custom: Custom | None = None
+
+    _not_null = field_validator(
+        "name", "defaultUserInviteLanguage", "customTermsOfUse", "customPrivacyStatement"
+    )(not_null)
 
 
 class CompanyRef(WireModel):

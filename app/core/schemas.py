@@ -42,6 +42,14 @@ def _not_too_easy(value: str) -> str:
 NewPassword = Annotated[Password, AfterValidator(_not_too_easy)]
 
 
+def not_null(value: Any) -> Any:
+    """For PATCH fields that may be left out but not set to null (validators run only for
+    fields that were sent): ``field_validator(...)(not_null)``."""
+    if value is None:
+        raise PydanticCustomError("not_null", "may not be null")
+    return value
+
+
 def _nothing_required(schema: dict[str, Any]) -> None:
     schema.pop("required", None)
 
