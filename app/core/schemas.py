@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from fastapi import Path
@@ -17,7 +18,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from app.core import passwords
+from app.core import clock, passwords
 
 T = TypeVar("T")
 
@@ -40,6 +41,17 @@ def _not_too_easy(value: str) -> str:
 
 # A password being chosen (not one being checked): also refused when it is too easy to guess.
 NewPassword = Annotated[Password, AfterValidator(_not_too_easy)]
+
+
+def _wire_datetime(value: datetime) -> datetime:
+    utc = clock.in_range(value)
+    if utc is None:
+        raise PydanticCustomError("datetime_out_of_range", clock.OUT_OF_RANGE)
+    return utc
+
+
+# A date-time of a body: with a time zone offset (else UTC), within clock.EARLIEST..LATEST.
+WireDateTime = Annotated[datetime, AfterValidator(_wire_datetime)]
 
 
 def not_null(value: Any) -> Any:
