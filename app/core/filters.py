@@ -73,7 +73,7 @@ def _unquote(raw: str, text: str) -> str | None:
     raise BadRequest(f"filters: cannot read the value {raw!r} in '{text}'", "filters")
 
 
-MAX_CHARS = 4000
+MAX_CHARS = 2000
 MAX_FILTERS = 50
 
 

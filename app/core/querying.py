@@ -77,17 +77,21 @@ def _page(size: int | None, after: str | None) -> Page:
     return Page(min(size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), after)
 
 
+# Bounded so that the longest query string the document allows (non-ASCII text is 12 bytes a
+# character, percent-encoded) still fits in what uvicorn reads (about 64 KiB a request line).
 FieldsQuery = Annotated[
-    list[Annotated[str, StringConstraints(max_length=selection.MAX_CHARS)]] | None,
+    list[Annotated[str, StringConstraints(max_length=selection.MAX_CHARS // 2)]] | None,
     Query(
         alias="fields",
+        max_length=2,
         description='Fields to select: "publicId,name", "*", "sub.field", "sub(field,field)".',
     ),
 ]
 FiltersQuery = Annotated[
-    list[Annotated[str, StringConstraints(max_length=filters.MAX_CHARS)]] | None,
+    list[Annotated[str, StringConstraints(max_length=filters.MAX_CHARS // 4)]] | None,
     Query(
         alias="filters",
+        max_length=4,
         description='Filters, e.g. eq(name,"Admin"); see the docs for all operators.',
     ),
 ]
