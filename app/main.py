@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import api, observability, static_pages
+from app import api, observability, openapi_links, static_pages
 from app.auth.ratelimit import LoginLimiter
 from app.config import Settings, get_settings
 from app.core import handlers, security
@@ -82,4 +82,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include(app)
     portal.include(app)
     static_pages.include(app)
+    openapi_links.install(app)
     return app
