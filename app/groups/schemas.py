@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
 from app.core.schemas import Custom, OutModel, Ref, WireModel
@@ -62,7 +62,7 @@ class GroupRoleOut(OutModel):
 class GroupTypeCreate(WireModel):
     name: str = Field(min_length=1, max_length=255)
     description: str | None = Field(None, max_length=255)
-    order: int = Field(0, ge=INT32_MIN, le=INT32_MAX)
+    order: StrictInt = Field(0, ge=INT32_MIN, le=INT32_MAX)
     color: str | None = Field(None, pattern=COLOR)
     custom: Custom = {}
 
@@ -72,7 +72,7 @@ class GroupTypeUpdate(WireModel):
 
     name: str | None = Field(None, min_length=1, max_length=255)
     description: str | None = Field(None, max_length=255)
-    order: int | None = Field(None, ge=INT32_MIN, le=INT32_MAX)
+    order: StrictInt | None = Field(None, ge=INT32_MIN, le=INT32_MAX)
     color: str | None = Field(None, pattern=COLOR)
     custom: Custom | None = None
 
