@@ -25,7 +25,9 @@ class Scope(BaseModel):
 
 
 class AccessTokenCreate(WireModel):
-    expiresIn: StrictInt = Field(ge=60, le=5_184_000, description="Lifetime in seconds (60..5184000).")
+    expiresIn: StrictInt = Field(
+        ge=60, le=5_184_000, description="Lifetime in seconds (60..5184000)."
+    )
     trustedDeviceName: str | None = Field(None, min_length=1, max_length=255)
     scope: Scope | None = None
 
