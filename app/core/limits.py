@@ -112,10 +112,10 @@ class InputGuardMiddleware:
 
     @staticmethod
     async def _too_large(limit: int, scope: Scope, receive: Receive, send: Send) -> None:
-        # Connection: close, so the server does not read the rest to reach the next request.
-        response = envelope.error(
-            413, [ErrorItem(too_large_message(limit))], {"Connection": "close"}
-        )
+        # The connection stays open: uvicorn discards what is still coming (no parsing, no
+        # buffering) and the client reads this answer. Closing it instead resets a client
+        # still sending, which then never sees the 413.
+        response = envelope.error(413, [ErrorItem(too_large_message(limit))])
         await response(scope, receive, send)
 
 
