@@ -44,7 +44,7 @@ async def test_healthz_answers_while_a_body_streams_in(live: Live) -> None:
     async def slowly() -> AsyncIterator[bytes]:
         yield b'[{"name": "'
         streaming.set()
-        for _ in range(40):  # 40 × 64 KiB over 4 s, chunked: no Content-Length to refuse
+        for _ in range(40):  # 40 chunks of 64 KiB over 4 s, chunked: no Content-Length to refuse
             await asyncio.sleep(0.1)
             yield b"a" * 65536
         yield b'"}]'
