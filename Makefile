@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check -c .ci/constraints.txt
 
-.PHONY: run test lint types unit install install-dev openapi docs messages migrate clean bench
+.PHONY: run test lint types unit install install-dev openapi docs messages migrate clean bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,15 @@ messages: install
 # `make bench BENCH_ARGS=--quick` is a smoke run of about 2 minutes.
 bench: install-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Not part of `make test` (which runs a bounded Schemathesis pass): a long one per database,
+# a random seed, the slow bulk creates included. FUZZ_EXAMPLES and FUZZ_MAX_TIME (seconds,
+# per database) tune it; docs/security.md says what it checks.
+FUZZ_EXAMPLES ?= 50
+FUZZ_MAX_TIME ?= 900
+fuzz: install-dev
+	IXON_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) IXON_FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) IXON_FUZZ_SEED=random \
+	IXON_FUZZ_LONG=1 $(BIN)/pytest -p no:cacheprovider tests/fuzz/test_schemathesis.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -176,6 +176,16 @@ class Settings(BaseSettings):
     health_timeout: float = Field(
         5, gt=0, description="Seconds `/readyz` and `/metrics` wait for the database."
     )
+    max_body_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted (bytes); a larger one is a 413, unread.",
+    )
+    max_bulk_body_bytes: int = Field(
+        4 * 1024 * 1024,
+        ge=1024,
+        description="Largest body of a bulk operation (a JSON array of up to 4,000 items).",
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

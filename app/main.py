@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import api, observability, static_pages
+from app import api, observability, openapi_links, static_pages
 from app.auth.ratelimit import LoginLimiter
 from app.config import Settings, get_settings
 from app.core import handlers, security
+from app.core.limits import InputGuardMiddleware
 from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
 from app.mail.outbox import OutboxWorker
@@ -71,9 +72,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = None
     app.state.login_limiter = LoginLimiter(settings)
     observability.install(app, settings)
+    app.add_middleware(  # inside the request id's: a 413 carries the id too
+        InputGuardMiddleware,
+        max_body=settings.max_body_bytes,
+        max_bulk_body=settings.max_bulk_body_bytes,
+    )
     handlers.install(app)
     app.add_middleware(NoSniffMiddleware)  # outermost: error answers carry it too
     api.include(app)
     portal.include(app)
     static_pages.include(app)
+    openapi_links.install(app)
     return app

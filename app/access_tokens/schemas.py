@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from app.core.schemas import OutModel, WireModel
 from app.users.schemas import MyUserOut
@@ -25,7 +25,9 @@ class Scope(BaseModel):
 
 
 class AccessTokenCreate(WireModel):
-    expiresIn: int = Field(ge=60, le=5_184_000, description="Lifetime in seconds (60..5184000).")
+    expiresIn: StrictInt = Field(
+        ge=60, le=5_184_000, description="Lifetime in seconds (60..5184000)."
+    )
     trustedDeviceName: str | None = Field(None, min_length=1, max_length=255)
     scope: Scope | None = None
 

@@ -63,6 +63,8 @@ def parse_basic(header: str) -> tuple[str, str, str]:
         text = decoded.decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
         raise Unauthorized("The Basic credentials are not valid base64", "Authorization") from None
+    if "\x00" in text:  # a NUL reaches no database (PostgreSQL refuses it in text)
+        raise Unauthorized("The Basic credentials may not contain a NUL character", "Authorization")
     email, sep1, rest = text.partition(":")
     if not sep1:
         raise Unauthorized(

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from app.brandings.schemas import BrandingOut
-from app.core.schemas import OutModel, Ref, WireModel
+from app.core.schemas import Custom, OutModel, Ref, WireModel, not_null
 
 Policy = Literal["sector", "company", "disabled"]
 
@@ -56,10 +56,14 @@ class MyCompanyPatch(WireModel):
     country: str | None = Field(None, pattern=r"^[A-Z]{2}$")
     defaultUserInviteLanguage: str | None = Field(None, pattern=r"^[a-z]{2}$")
     appOwnerName: str | None = Field(None, max_length=255)
-    branding: dict[str, Any] | None = None
+    branding: Custom | None = None
     customTermsOfUse: Policy | None = None
     customPrivacyStatement: Policy | None = None
-    custom: dict[str, Any] | None = None
+    custom: Custom | None = None
+
+    _not_null = field_validator(
+        "name", "defaultUserInviteLanguage", "customTermsOfUse", "customPrivacyStatement"
+    )(not_null)
 
 
 class CompanyRef(WireModel):

@@ -103,9 +103,30 @@ def created(type_: str, data: Any) -> JSONResponse:
     return success(type_, data, status_code=201)
 
 
+MAX_ERROR_ITEMS = 100
+MAX_MESSAGE_CHARS = 500
+
+
+def bounded(items: Sequence[ErrorItem]) -> list[ErrorItem]:
+    """At most MAX_ERROR_ITEMS items, then one that counts the rest; each message cut short.
+    A hostile body must not turn into an answer larger than itself (messages quote paths and
+    values)."""
+    kept = [
+        i
+        if len(i.message) <= MAX_MESSAGE_CHARS
+        else ErrorItem(i.message[: MAX_MESSAGE_CHARS - 1] + "…", i.property_name, i.list_index)
+        for i in items[:MAX_ERROR_ITEMS]
+    ]
+    if len(items) > MAX_ERROR_ITEMS:
+        rest = len(items) - MAX_ERROR_ITEMS
+        kept.append(ErrorItem(f"… and {rest} more {'error' if rest == 1 else 'errors'}"))
+    return kept
+
+
 def error(
     status_code: int, items: Sequence[ErrorItem], headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
+    items = bounded(items)
     body = {
         "type": "Error",
         "data": [

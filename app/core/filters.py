@@ -12,6 +12,7 @@ from sqlalchemy import and_, not_, or_
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.core.clock import OUT_OF_RANGE, in_range
 from app.core.errors import BadRequest
 from app.core.selection import split_top_level
 
@@ -72,7 +73,13 @@ def _unquote(raw: str, text: str) -> str | None:
     raise BadRequest(f"filters: cannot read the value {raw!r} in '{text}'", "filters")
 
 
+MAX_CHARS = 2000
+MAX_FILTERS = 50
+
+
 def parse_filters(raw: Sequence[str] | None) -> list[Filter]:
+    if raw and sum(map(len, raw)) > MAX_CHARS:
+        raise BadRequest(f"filters: at most {MAX_CHARS} characters", "filters")
     filters: list[Filter] = []
     for chunk in raw or ():
         for text in split_top_level(chunk):
@@ -91,6 +98,8 @@ def parse_filters(raw: Sequence[str] | None) -> list[Filter]:
             ):
                 raise BadRequest(f"filters: wrong arguments in '{text}'", "filters")
             filters.append(Filter(op, column, tuple(_unquote(v, text) for v in values), text))
+            if len(filters) > MAX_FILTERS:
+                raise BadRequest(f"filters: at most {MAX_FILTERS} filters", "filters")
     return filters
 
 
@@ -105,7 +114,10 @@ def _convert(value: str | None, column: FilterColumn, text: str) -> Any:
         if column.kind is int:
             return int(value)
         if column.kind is datetime:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = in_range(datetime.fromisoformat(value.replace("Z", "+00:00")))
+            if moment is None:
+                raise BadRequest(f"filters: {value!r} {OUT_OF_RANGE} in '{text}'", "filters")
+            return moment
     except ValueError:
         raise BadRequest(
             f"filters: {value!r} is not a valid value in '{text}'", "filters"

@@ -81,12 +81,17 @@ def _allowed_methods(request: Request) -> str:
     path, root = request.scope["path"], request.scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root) :] or "/"
-    methods: set[str] = set()
+    # The most literal path template that matches wins: `/invites/resend` is that path, not
+    # `/invites/{publicId}` with publicId "resend", so its Allow is POST only.
+    by_template: dict[str, set[str]] = {}
     for route in iter_route_contexts(request.app.routes):
         regex = getattr(route, "path_regex", None)
         if regex is not None and route.methods and regex.match(path):
-            methods |= route.methods
-    return ", ".join(sorted(methods))
+            by_template.setdefault(getattr(route, "path", ""), set()).update(route.methods)
+    if not by_template:
+        return ""
+    template = min(by_template, key=lambda t: t.count("{"))
+    return ", ".join(sorted(by_template[template]))
 
 
 async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:

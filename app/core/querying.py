@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query
+from pydantic import StringConstraints
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.core import filters, selection
 from app.core.errors import BadRequest
 from app.core.filters import Filter, FilterColumn, compile_filter, parse_filters
 from app.core.projection import plan_for, project, selects
@@ -75,17 +77,21 @@ def _page(size: int | None, after: str | None) -> Page:
     return Page(min(size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE), after)
 
 
+# Bounded so that the longest query string the document allows (non-ASCII text is 12 bytes a
+# character, percent-encoded) still fits in what uvicorn reads (about 64 KiB a request line).
 FieldsQuery = Annotated[
-    list[str] | None,
+    list[Annotated[str, StringConstraints(max_length=selection.MAX_CHARS // 2)]] | None,
     Query(
         alias="fields",
+        max_length=2,
         description='Fields to select: "publicId,name", "*", "sub.field", "sub(field,field)".',
     ),
 ]
 FiltersQuery = Annotated[
-    list[str] | None,
+    list[Annotated[str, StringConstraints(max_length=filters.MAX_CHARS // 4)]] | None,
     Query(
         alias="filters",
+        max_length=4,
         description='Filters, e.g. eq(name,"Admin"); see the docs for all operators.',
     ),
 ]
@@ -102,7 +108,9 @@ async def single_params(fields: FieldsQuery = None, filters: FiltersQuery = None
 async def list_params(
     fields: FieldsQuery = None,
     filters: FiltersQuery = None,
-    page_size: Annotated[int | None, Query(alias="page-size", description="At most 4000.")] = None,
+    page_size: Annotated[
+        int | None, Query(alias="page-size", ge=1, description="1 or more; at most 4000 are sent.")
+    ] = None,
     page_after: Annotated[
         str | None, Query(alias="page-after", description="The moreAfter of the previous page.")
     ] = None,

@@ -62,12 +62,19 @@ def _merge(into: Selection, name: str, sub: Selection | None) -> None:
         into[name] = sub
 
 
-def _parse_field(expr: str, into: Selection) -> None:
+# No answer nests deeper than this; a deeper selection is an attack on the parser's stack.
+MAX_DEPTH = 8
+MAX_CHARS = 2000
+
+
+def _parse_field(expr: str, into: Selection, depth: int = 1) -> None:
+    if depth > MAX_DEPTH:
+        raise BadRequest(f"fields: nested more than {MAX_DEPTH} levels deep", "fields")
     match = re.fullmatch(rf"({_NAME})\((.*)\)", expr, re.S)
     if match:
         inner: Selection = {}
         for part in split_top_level(match.group(2)):
-            _parse_field(part, inner)
+            _parse_field(part, inner, depth + 1)
         _merge(into, match.group(1), inner)
         return
     head, dot, rest = expr.partition(".")
@@ -75,7 +82,7 @@ def _parse_field(expr: str, into: Selection) -> None:
         raise BadRequest(f"fields: cannot read '{expr}'", "fields")
     if dot:
         inner = {}
-        _parse_field(rest, inner)
+        _parse_field(rest, inner, depth + 1)
         _merge(into, head, inner)
     else:
         _merge(into, head, None)
@@ -84,6 +91,8 @@ def _parse_field(expr: str, into: Selection) -> None:
 def parse_fields(raw: Sequence[str] | None) -> Selection | None:
     if not raw:
         return None
+    if sum(map(len, raw)) > MAX_CHARS:
+        raise BadRequest(f"fields: at most {MAX_CHARS} characters", "fields")
     selection: Selection = {}
     for chunk in raw:
         if chunk.count("(") != chunk.count(")"):

@@ -101,7 +101,7 @@ def _property_and_index(loc: tuple[Any, ...]) -> tuple[str | None, int | None]:
     return (".".join(path) or None), index
 
 
-def _whole_body(kind: str) -> str | None:
+def _whole_body(kind: str, ctx: dict[str, Any]) -> str | None:
     """The message when the body itself (not one of its properties) is wrong."""
     if kind == "missing":
         return f"{BODY} is required: send a JSON object"
@@ -109,6 +109,8 @@ def _whole_body(kind: str) -> str | None:
         return f"{BODY} must be a JSON array of objects (or one object)"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"{BODY} must be a JSON object"
+    if kind == "too_long":
+        return f"{BODY} must have at most {_plural(ctx.get('max_length'), 'item')}"
     return None
 
 
@@ -118,7 +120,7 @@ def describe(error: dict[str, Any]) -> ErrorItem:
         return ErrorItem(NOT_JSON)
     prop, index = _property_and_index(tuple(error.get("loc", ())))
     ctx = error.get("ctx") or {}
-    if prop is None and (whole := _whole_body(kind)) is not None:
+    if prop is None and (whole := _whole_body(kind, ctx)) is not None:
         return ErrorItem(whole, None, index)
     what = prop or "This value"
     message = MESSAGES.get(kind)

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictInt, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.core.schemas import OutModel, Ref, WireModel
+from app.core.schemas import Custom, OutModel, Ref, WireModel
 from app.roles.schemas import RoleOut
 
 COLOR = r"^#?[a-fA-F0-9]{6}$"
@@ -62,9 +62,9 @@ class GroupRoleOut(OutModel):
 class GroupTypeCreate(WireModel):
     name: str = Field(min_length=1, max_length=255)
     description: str | None = Field(None, max_length=255)
-    order: int = Field(0, ge=INT32_MIN, le=INT32_MAX)
+    order: StrictInt = Field(0, ge=INT32_MIN, le=INT32_MAX)
     color: str | None = Field(None, pattern=COLOR)
-    custom: dict[str, Any] = {}
+    custom: Custom = {}
 
 
 class GroupTypeUpdate(WireModel):
@@ -72,9 +72,9 @@ class GroupTypeUpdate(WireModel):
 
     name: str | None = Field(None, min_length=1, max_length=255)
     description: str | None = Field(None, max_length=255)
-    order: int | None = Field(None, ge=INT32_MIN, le=INT32_MAX)
+    order: StrictInt | None = Field(None, ge=INT32_MIN, le=INT32_MAX)
     color: str | None = Field(None, pattern=COLOR)
-    custom: dict[str, Any] | None = None
+    custom: Custom | None = None
 
     _not_null = field_validator("name", "order", "custom")(_not_null)
 
@@ -87,7 +87,7 @@ class GroupCreate(WireModel):
     name: str = Field(min_length=1, max_length=255)
     type: Ref
     parent: Ref | None = None
-    custom: dict[str, Any] = {}
+    custom: Custom = {}
 
 
 class GroupUpdate(WireModel):
@@ -97,7 +97,7 @@ class GroupUpdate(WireModel):
     name: str | None = Field(None, min_length=1, max_length=255)
     type: Ref | None = None
     parent: Ref | None = None
-    custom: dict[str, Any] | None = None
+    custom: Custom | None = None
 
     _not_null = field_validator("name", "type", "custom")(_not_null)
 

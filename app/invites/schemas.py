@@ -3,17 +3,14 @@ names are IXON's camelCase."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.brandings.schemas import BrandingOut
-from app.core.clock import aware
-from app.core.schemas import NewPassword, OutModel, PublicIdOut, Ref, WireModel
+from app.core.schemas import NewPassword, OutModel, PublicIdOut, Ref, WireDateTime, WireModel
 from app.memberships.schemas import MembershipOut
 
-WireDateTime = Annotated[datetime, AfterValidator(aware)]
 Status = Literal["pending", "accepted", "declined", "revoked", "expired"]
 DeliveryState = Literal["queued", "sent", "failed"]
 
@@ -31,7 +28,7 @@ class InviteCreate(WireModel):
 
     emailAddress: str = Field(min_length=1, max_length=254)
     groupRoles: list[GroupRole] = Field(
-        description="The memberships the invitee gets on accepting (at least one)."
+        max_length=100, description="The memberships the invitee gets on accepting (at least one)."
     )
     message: str | None = Field(
         None, max_length=1024, description="Shown in the e-mail and on the invitation page."

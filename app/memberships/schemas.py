@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from pydantic import Field
 
-from pydantic import AfterValidator, Field
-
-from app.core.clock import aware
-from app.core.schemas import OutModel, Ref, WireModel
+from app.core.schemas import OutModel, Ref, WireDateTime, WireModel
 
 # RFC 3339; a time without an offset is read as UTC, like every time this service stores.
-WireDateTime = Annotated[datetime, AfterValidator(aware)]
 
 
 class MembershipOut(OutModel):

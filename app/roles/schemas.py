@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.core.schemas import OutModel, PublicIdItem, Ref, WireModel
+from app.core.schemas import Custom, OutModel, PublicIdItem, Ref, WireModel
 
 
 def _not_null(value: Any) -> Any:
@@ -48,7 +48,7 @@ class RoleCreate(WireModel):
     audiences: list[Ref] = Field(
         [], max_length=1000, description="Accepted for compatibility and not stored."
     )
-    custom: dict[str, Any] = {}
+    custom: Custom = {}
 
 
 class RoleUpdate(WireModel):
@@ -58,7 +58,7 @@ class RoleUpdate(WireModel):
     description: str | None = Field(None, max_length=255)
     enforce2fa: bool | None = None
     enforceSso: bool | None = None
-    custom: dict[str, Any] | None = None
+    custom: Custom | None = None
 
     _not_null = field_validator("name", "enforce2fa", "enforceSso", "custom")(_not_null)
 

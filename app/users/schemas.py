@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from app.core.schemas import NewPassword, OutModel, Password, WireModel
+from app.core.schemas import Custom, NewPassword, OutModel, Password, WireModel
 from app.memberships.schemas import MembershipOut
 
 
@@ -79,7 +79,7 @@ class MyUserPatch(WireModel):
     localisation: str | None = Field(None, min_length=1, max_length=10)
     timeZone: str | None = Field(None, min_length=1, max_length=255)
     phoneNumber: str | None = Field(None, pattern=r"^\+[0-9]{2,15}$")
-    custom: dict[str, Any] | None = None
+    custom: Custom | None = None
 
     model_config = ConfigDict(extra="forbid")
 
