@@ -12,14 +12,21 @@ import hmac
 import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from jose import JWTError, jwt
 
+
 # OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
-PRODUCTION_HASHING = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+class Hashing(TypedDict):
+    time_cost: int
+    memory_cost: int  # KiB
+    parallelism: int
+
+
+PRODUCTION_HASHING: Hashing = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 _hasher = PasswordHasher(**PRODUCTION_HASHING)
 # Verified when the e-mail is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
