@@ -24,6 +24,7 @@ from app.roles.router import router as roles
 from app.scim import router as scim
 from app.service_accounts.router import router as service_accounts
 from app.users.router import router as users
+from app.webhooks.router import router as webhooks
 
 # Order matters where paths overlap: `/users/memberships` and `/users/service-account` must
 # come before `/users/{publicId}`.
@@ -44,6 +45,7 @@ DOMAIN_ROUTERS = (
     email_changes,
     otp_auth,
     audit,
+    webhooks,
 )
 
 

@@ -79,6 +79,12 @@ class Ctx:
         ]
         return await self._post(company, "/users/memberships", body)
 
+    async def webhook_endpoint(self, company: CompanyInfo) -> str:
+        body = {"url": "https://hooks.example.com/matrix", "events": ["invite.created"]}
+        response = await self.api.post("/webhook-endpoints", json=body, **self._as(company))
+        assert response.status_code == 201, response.text
+        return str(response.json()["data"]["publicId"])
+
     async def service_account(self, company: CompanyInfo) -> str:
         return await self._post(company, "/users/service-account", [{"name": unique("Robot")}])
 
@@ -396,6 +402,43 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/audit-logs"): Case(call("GET", "/audit-logs"), P.VIEW_AUDIT_LOGS),
     ("GET", "/audit-logs-export"): Case(call("GET", "/audit-logs-export"), P.VIEW_AUDIT_LOGS),
+    # Webhooks (our extension).
+    ("GET", "/webhook-event-types"): Case(call("GET", "/webhook-event-types")),
+    ("GET", "/webhook-endpoints"): Case(call("GET", "/webhook-endpoints"), P.MANAGE_WEBHOOKS),
+    ("POST", "/webhook-endpoints"): Case(
+        call(
+            "POST",
+            "/webhook-endpoints",
+            json={"url": "https://hooks.example.com/m", "events": ["invite.created"]},
+        ),
+        P.MANAGE_WEBHOOKS,
+        success=201,
+    ),
+    ("GET", "/webhook-endpoints/{publicId}"): Case(
+        on("webhook_endpoint", "GET", "/webhook-endpoints/{id}"),
+        P.MANAGE_WEBHOOKS,
+        probe=same_path,
+    ),
+    ("PATCH", "/webhook-endpoints/{publicId}"): Case(
+        on(
+            "webhook_endpoint",
+            "PATCH",
+            "/webhook-endpoints/{id}",
+            body=lambda i: {"enabled": False},
+        ),
+        P.MANAGE_WEBHOOKS,
+        probe=same_path,
+    ),
+    ("DELETE", "/webhook-endpoints/{publicId}"): Case(
+        on("webhook_endpoint", "DELETE", "/webhook-endpoints/{id}"),
+        P.MANAGE_WEBHOOKS,
+        probe=same_path,
+    ),
+    ("GET", "/webhook-endpoints/{publicId}/deliveries"): Case(
+        on("webhook_endpoint", "GET", "/webhook-endpoints/{id}/deliveries"),
+        P.MANAGE_WEBHOOKS,
+        probe=lambda c: c.path.removesuffix("/deliveries"),
+    ),
     # Service accounts.
     ("POST", "/users/service-account"): Case(
         call("POST", "/users/service-account", json=[{"name": "Robot"}]),
@@ -417,6 +460,8 @@ MATRIX: dict[tuple[str, str], Case] = {
 # Operations whose authorisation is not a company permission of the caller's `Api-Company`:
 # each is tested in its own module, named here so a new route cannot slip through unnoticed.
 COVERED_ELSEWHERE = {
+    ("POST", "/webhook-endpoints/{parentId}/events/{publicId}/redeliver"): "tests/webhooks "
+    "(needs a stored event; permission and other company there)",
     ("POST", "/access-tokens"): "tests/access_tokens (Basic credentials, rate limit)",
     ("DELETE", "/access-tokens"): "tests/access_tokens (only the caller's own tokens)",
     ("DELETE", "/access-tokens/me"): "tests/access_tokens",

@@ -36,6 +36,8 @@ NOT_AUDITED = {
     "audit_events": "the log itself",
     "outbox_messages": "e-mail bodies waiting to be sent; the change that queued one is logged",
     "role_permissions": "shown as the `permissions` of the role's own event",
+    "webhook_events": "announcements of changes that are logged themselves",
+    "webhook_deliveries": "the delivery log of those announcements",
 }
 
 
@@ -67,6 +69,7 @@ def by_table() -> dict[str, Audited]:
         # E-mail links (invite, registration, password reset, address change): asked for,
         # used up or withdrawn. ``reference`` names the object the link is for.
         "action_tokens": Audited("EmailLink", "none"),
+        "webhook_endpoints": Audited("WebhookEndpoint", "company"),
     }
 
 

@@ -16,6 +16,7 @@ from app.otp_auth.models import OtpAuth
 from app.registrations.models import Registration
 from app.roles.models import Role, RolePermission
 from app.users.models import User
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "AccessToken",
@@ -36,4 +37,7 @@ __all__ = [
     "Role",
     "RolePermission",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

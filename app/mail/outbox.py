@@ -145,7 +145,12 @@ def _wake_running_workers(_session: Session) -> None:
 
 
 def _wake_workers_after_commit(session: AsyncSession) -> None:
-    sync_session = session.sync_session
+    wake_after_commit(session.sync_session)
+
+
+def wake_after_commit(sync_session: Session) -> None:
+    """This process's workers start a round when ``sync_session`` commits (another channel's
+    rows, written outside `enqueue`, call this too)."""
     if not event.contains(sync_session, "after_commit", _wake_running_workers):
         event.listen(sync_session, "after_commit", _wake_running_workers)
 

@@ -1,0 +1,71 @@
+"""Putting deliveries in the outbox, on the caller's connection (so in its transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert
+from sqlalchemy.orm import Session
+
+from app.core.clock import utcnow
+from app.core.ids import public_id
+from app.mail.models import OutboxMessage, OutboxStatus
+from app.mail.outbox import wake_after_commit
+from app.webhooks.models import QUEUED, WebhookDelivery
+
+CHANNEL = "webhook"
+
+
+def reference(delivery_public_id: str) -> str:
+    return f"webhook:{delivery_public_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    endpoint_id: int
+    endpoint_public_id: str
+    event_id: int
+    event_type: str
+
+
+def enqueue(session: Session, connection: Connection, planned: Sequence[Planned]) -> list[str]:
+    """One outbox row and one delivery row per (endpoint, event); the deliveries' publicIds."""
+    now = utcnow()
+    created = []
+    for plan in planned:
+        delivery_id = public_id()
+        outbox_id = connection.execute(
+            insert(OutboxMessage)
+            .values(
+                channel=CHANNEL,
+                kind=plan.event_type,
+                reference=reference(delivery_id),
+                recipient=plan.endpoint_public_id,
+                sender_address="",
+                sender_name="",
+                subject=plan.event_type,
+                # What to send is in the delivery's event; the `body` check wants text here.
+                html="",
+                text="",
+                status=OutboxStatus.QUEUED,
+                attempts=0,
+                next_attempt_on=now,
+            )
+            .returning(OutboxMessage.id)
+        ).scalar_one()
+        connection.execute(
+            insert(WebhookDelivery).values(
+                public_id=delivery_id,
+                endpoint_id=plan.endpoint_id,
+                event_id=plan.event_id,
+                outbox_message_id=outbox_id,
+                status=QUEUED,
+                attempts=0,
+                created_on=now,
+            )
+        )
+        created.append(delivery_id)
+    if created:
+        wake_after_commit(session)
+    return created
