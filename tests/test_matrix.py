@@ -17,8 +17,10 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from app.auth.permissions import Permission
+from app.webhooks.models import WebhookEvent
 from tests.helpers import Api, CompanyInfo, Person, World
 
 P = Permission
@@ -84,6 +86,28 @@ class Ctx:
         response = await self.api.post("/webhook-endpoints", json=body, **self._as(company))
         assert response.status_code == 201, response.text
         return str(response.json()["data"]["publicId"])
+
+    async def webhook_event(self, company: CompanyInfo) -> str:
+        """An endpoint and an event stored for it (an invite): ``endpoint/events/event``."""
+        hook = await self.webhook_endpoint(company)
+        invitee = {
+            "emailAddress": f"hooked.{next(_names)}@example.com",
+            "groupRoles": [
+                {
+                    "group": {"publicId": company.group_id},
+                    "role": {"publicId": company.roles["Viewer"]},
+                }
+            ],
+        }
+        response = await self.api.post(
+            "/invites", json=[invitee], branding="portal.ixon.cloud", **self._as(company)
+        )
+        assert response.status_code == 201, response.text
+        async with self.world.sessionmaker() as session:
+            event = await session.scalar(
+                select(WebhookEvent.public_id).order_by(WebhookEvent.id.desc()).limit(1)
+            )
+        return f"{hook}/events/{event}"
 
     async def service_account(self, company: CompanyInfo) -> str:
         return await self._post(company, "/users/service-account", [{"name": unique("Robot")}])
@@ -439,6 +463,12 @@ MATRIX: dict[tuple[str, str], Case] = {
         P.MANAGE_WEBHOOKS,
         probe=lambda c: c.path.removesuffix("/deliveries"),
     ),
+    ("POST", "/webhook-endpoints/{parentId}/events/{publicId}/redeliver"): Case(
+        on("webhook_event", "POST", "/webhook-endpoints/{id}/redeliver"),
+        P.MANAGE_WEBHOOKS,
+        probe=lambda c: c.path.split("/events/")[0],
+        success=201,
+    ),
     # Service accounts.
     ("POST", "/users/service-account"): Case(
         call("POST", "/users/service-account", json=[{"name": "Robot"}]),
@@ -460,8 +490,6 @@ MATRIX: dict[tuple[str, str], Case] = {
 # Operations whose authorisation is not a company permission of the caller's `Api-Company`:
 # each is tested in its own module, named here so a new route cannot slip through unnoticed.
 COVERED_ELSEWHERE = {
-    ("POST", "/webhook-endpoints/{parentId}/events/{publicId}/redeliver"): "tests/webhooks "
-    "(needs a stored event; permission and other company there)",
     ("POST", "/access-tokens"): "tests/access_tokens (Basic credentials, rate limit)",
     ("DELETE", "/access-tokens"): "tests/access_tokens (only the caller's own tokens)",
     ("DELETE", "/access-tokens/me"): "tests/access_tokens",

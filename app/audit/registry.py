@@ -37,7 +37,6 @@ NOT_AUDITED = {
     "outbox_messages": "e-mail bodies waiting to be sent; the change that queued one is logged",
     "role_permissions": "shown as the `permissions` of the role's own event",
     "webhook_events": "announcements of changes that are logged themselves",
-    "webhook_deliveries": "the delivery log of those announcements",
 }
 
 
@@ -70,6 +69,9 @@ def by_table() -> dict[str, Audited]:
         # used up or withdrawn. ``reference`` names the object the link is for.
         "action_tokens": Audited("EmailLink", "none"),
         "webhook_endpoints": Audited("WebhookEndpoint", "company"),
+        # Redeliveries asked for; the deliveries of new events are written outside the session
+        # (app/webhooks/queue.py), being announcements of changes logged themselves.
+        "webhook_deliveries": Audited("WebhookDelivery", "company"),
     }
 
 

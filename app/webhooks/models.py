@@ -59,6 +59,10 @@ class WebhookDelivery(IdMixin, TimestampMixin, Base):
         CheckConstraint("status IN ('queued', 'delivered', 'failed', 'cancelled')", name="status"),
     )
 
+    # Denormalised: the tenant of a row at hand (the audit log's company of a redelivery).
+    company_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
     endpoint_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("webhook_endpoints.id", ondelete="CASCADE")
     )

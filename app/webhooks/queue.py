@@ -23,40 +23,48 @@ def reference(delivery_public_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Planned:
+    company_id: int
     endpoint_id: int
     endpoint_public_id: str
     event_id: int
     event_type: str
 
 
+def outbox_row(connection: Connection, delivery_id: str, plan: Planned) -> int:
+    """The delivery's place in the outbox queue (its id)."""
+    return connection.execute(
+        insert(OutboxMessage)
+        .values(
+            channel=CHANNEL,
+            kind=plan.event_type,
+            reference=reference(delivery_id),
+            recipient=plan.endpoint_public_id,
+            sender_address="",
+            sender_name="",
+            subject=plan.event_type,
+            # What to send is in the delivery's event; the `body` check wants text here.
+            html="",
+            text="",
+            status=OutboxStatus.QUEUED,
+            attempts=0,
+            next_attempt_on=utcnow(),
+        )
+        .returning(OutboxMessage.id)
+    ).scalar_one()
+
+
 def enqueue(session: Session, connection: Connection, planned: Sequence[Planned]) -> list[str]:
-    """One outbox row and one delivery row per (endpoint, event); the deliveries' publicIds."""
+    """One outbox row and one delivery row per (endpoint, event); the deliveries' publicIds.
+    Not audited: an announcement of a change the log records itself."""
     now = utcnow()
     created = []
     for plan in planned:
         delivery_id = public_id()
-        outbox_id = connection.execute(
-            insert(OutboxMessage)
-            .values(
-                channel=CHANNEL,
-                kind=plan.event_type,
-                reference=reference(delivery_id),
-                recipient=plan.endpoint_public_id,
-                sender_address="",
-                sender_name="",
-                subject=plan.event_type,
-                # What to send is in the delivery's event; the `body` check wants text here.
-                html="",
-                text="",
-                status=OutboxStatus.QUEUED,
-                attempts=0,
-                next_attempt_on=now,
-            )
-            .returning(OutboxMessage.id)
-        ).scalar_one()
+        outbox_id = outbox_row(connection, delivery_id, plan)
         connection.execute(
             insert(WebhookDelivery).values(
                 public_id=delivery_id,
+                company_id=plan.company_id,
                 endpoint_id=plan.endpoint_id,
                 event_id=plan.event_id,
                 outbox_message_id=outbox_id,

@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.context import AuthContext
 from app.config import Settings
 from app.core.errors import BadRequest, Conflict, not_found
+from app.core.ids import public_id
 from app.core.querying import FilterColumn, ListParams
+from app.mail.outbox import wake_after_commit
 from app.otp_auth import crypto
 from app.webhooks import queue
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -137,6 +139,17 @@ async def redeliver(
         raise not_found("Webhook event")
     if not endpoint.enabled:
         raise Conflict("The endpoint is disabled; enable it first", "parentId")
-    planned = [queue.Planned(endpoint.id, endpoint.public_id, event.id, event.type)]
-    created = await session.run_sync(lambda s: queue.enqueue(s, s.connection(), planned))
-    return created[0]
+    plan = queue.Planned(endpoint.company_id, endpoint.id, endpoint.public_id, event.id, event.type)
+    delivery = WebhookDelivery(
+        company_id=endpoint.company_id, endpoint_id=endpoint.id, event_id=event.id
+    )
+    delivery.public_id = public_id()
+    # The outbox row written like any delivery's; this delivery itself through the session,
+    # so the audit log records who asked for it.
+    delivery.outbox_message_id = await session.run_sync(
+        lambda s: queue.outbox_row(s.connection(), delivery.public_id, plan)
+    )
+    session.add(delivery)
+    await session.flush()
+    wake_after_commit(session.sync_session)
+    return delivery.public_id

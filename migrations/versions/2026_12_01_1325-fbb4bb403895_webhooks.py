@@ -82,6 +82,9 @@ def upgrade() -> None:
     op.create_table(
         "webhook_deliveries",
         sa.Column(
+            "company_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column(
             "endpoint_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("event_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -108,6 +111,12 @@ def upgrade() -> None:
             name=op.f("ck_webhook_deliveries_status"),
         ),
         sa.ForeignKeyConstraint(
+            ["company_id"],
+            ["companies.id"],
+            name=op.f("fk_webhook_deliveries_company_id_companies"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
             ["endpoint_id"],
             ["webhook_endpoints.id"],
             name=op.f("fk_webhook_deliveries_endpoint_id_webhook_endpoints"),
@@ -129,6 +138,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("public_id", name=op.f("uq_webhook_deliveries_public_id")),
     )
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_webhook_deliveries_company_id"), ["company_id"], unique=False
+        )
         batch_op.create_index(
             "ix_webhook_deliveries_endpoint_id", ["endpoint_id", "id"], unique=False
         )
@@ -155,6 +167,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_webhook_deliveries_outbox_message_id"))
         batch_op.drop_index(batch_op.f("ix_webhook_deliveries_event_id"))
         batch_op.drop_index("ix_webhook_deliveries_endpoint_id")
+        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_company_id"))
 
     op.drop_table("webhook_deliveries")
     with op.batch_alter_table("webhook_events", schema=None) as batch_op:
