@@ -84,6 +84,12 @@ TYPES = {
 
 def _payload(kind: str, company: str, row: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     actor = {"type": row["actor_type"], "publicId": row["actor_id"], "name": row["actor_name"]}
+    return payload(kind, company, data, actor)
+
+
+def payload(kind: str, company: str, data: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
+    """The body receivers get (``id`` added when stored): Standard Webhooks' type, timestamp
+    and data; the data names the company and who acted."""
     body = {"company": {"publicId": company}, **data, "actor": actor}
     return {"type": kind, "timestamp": iso(utcnow()), "data": body}
 
@@ -181,9 +187,12 @@ def _publish(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # its audit events are collected too
     pending = [item for _, item in session.info.pop(KEY, [])]
-    if not pending:
-        return
-    pending = pending + _users_removed(session, pending)
+    if pending:
+        store(session, pending + _users_removed(session, pending))
+
+
+def store(session: Session, pending: list[Pending]) -> None:
+    """The events some enabled endpoint of their company subscribed to, and their deliveries."""
     subscribers = _subscribers(session, {p.company for p in pending})
     if not subscribers:
         return
