@@ -76,10 +76,17 @@ async def get_endpoint(session: AsyncSession, auth: AuthContext, public_id: str)
 async def create_endpoint(
     session: AsyncSession, auth: AuthContext, settings: Settings, body: WebhookEndpointCreate
 ) -> tuple[WebhookEndpoint, str]:
+    return await add(session, auth.company_or_raise.id, settings, body)
+
+
+async def add(
+    session: AsyncSession, company_id: int, settings: Settings, body: WebhookEndpointCreate
+) -> tuple[WebhookEndpoint, str]:
+    """The endpoint and its signing secret (for the API and the command line)."""
     _check_url(body.url, settings)
     secret = new_secret()
     endpoint = WebhookEndpoint(
-        company_id=auth.company_or_raise.id,
+        company_id=company_id,
         url=body.url,
         description=body.description,
         events=body.events,
