@@ -14,6 +14,7 @@ from app.config import Settings, get_settings
 from app.core import handlers, security
 from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
+from app.idempotency.middleware import IdempotencyMiddleware
 from app.mail.outbox import OutboxWorker
 from app.mail.registry import sender_from_settings
 from app.mail.runner import BackgroundWorker
@@ -70,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     otp_crypto.configure(settings.secret_key)
     app.state.engine = None
     app.state.login_limiter = LoginLimiter(settings)
+    # Innermost: the replayed answer of a key still passes the request id, metrics and headers.
+    app.add_middleware(IdempotencyMiddleware)
     observability.install(app, settings)
     handlers.install(app)
     app.add_middleware(NoSniffMiddleware)  # outermost: error answers carry it too

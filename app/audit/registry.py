@@ -36,6 +36,7 @@ NOT_AUDITED = {
     "audit_events": "the log itself",
     "outbox_messages": "e-mail bodies waiting to be sent; the change that queued one is logged",
     "role_permissions": "shown as the `permissions` of the role's own event",
+    "idempotency_keys": "stored answers of requests whose writes are logged themselves",
     "webhook_events": "announcements of changes that are logged themselves",
 }
 

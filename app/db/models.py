@@ -9,6 +9,7 @@ from app.companies.models import Company
 from app.db.base import Base
 from app.email_changes.models import EmailAddressChange
 from app.groups.models import Group, GroupType
+from app.idempotency.models import IdempotencyKey
 from app.invites.models import Invite
 from app.mail.models import OutboxMessage
 from app.memberships.models import Membership
@@ -29,6 +30,7 @@ __all__ = [
     "EmailAddressChange",
     "Group",
     "GroupType",
+    "IdempotencyKey",
     "Invite",
     "Membership",
     "OtpAuth",

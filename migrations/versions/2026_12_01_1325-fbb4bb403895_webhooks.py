@@ -1,4 +1,4 @@
-"""webhooks: endpoints per company, events, the delivery log; the outbox's channel column
+"""webhooks (endpoints, events, deliveries; the outbox's channel), idempotency keys
 
 Existing outbox rows are e-mails: `channel` defaults to "mail".
 
@@ -158,8 +158,44 @@ def upgrade() -> None:
             sa.Column("channel", sa.String(length=16), server_default="mail", nullable=False)
         )
 
+    # Idempotency-Key answers (app/idempotency).
+    op.create_table(
+        "idempotency_keys",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("user_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("company", sa.String(length=64), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("request_hash", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("content_type", sa.String(length=255), nullable=True),
+        sa.Column("body_encrypted", sa.Text(), nullable=True),
+        sa.Column("created_on", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_on", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_idempotency_keys_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_keys")),
+        sa.UniqueConstraint(
+            "user_id", "company", "key", name=op.f("uq_idempotency_keys_user_id_company_key")
+        ),
+    )
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index("ix_idempotency_keys_expires_on", ["expires_on"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index("ix_idempotency_keys_expires_on")
+
+    op.drop_table("idempotency_keys")
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
         batch_op.drop_column("channel")
 
