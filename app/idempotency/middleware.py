@@ -140,8 +140,10 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
 
 
 async def _send_stored(send: Send, replay: Replay) -> None:
+    # No cache keeps a replay: the first answer may have carried a secret (and said so).
     headers = [
         (b"idempotent-replayed", b"true"),
+        (b"cache-control", b"no-store"),
         (b"content-length", str(len(replay.body)).encode()),
     ]
     if replay.content_type:

@@ -12,6 +12,7 @@ from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import FieldsOnly, ListQuery
+from app.core.response_headers import no_store
 from app.core.schemas import PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
 from app.state import SettingsDep
@@ -71,7 +72,7 @@ async def create_endpoint(
     session: SessionDep, auth: CompanyAuth, settings: SettingsDep, body: WebhookEndpointCreate
 ) -> JSONResponse:
     endpoint, secret = await webhook_service.create_endpoint(session, auth, settings, body)
-    return envelope.created(TYPE, presenters.endpoint(endpoint) | {"secret": secret})
+    return no_store(envelope.created(TYPE, presenters.endpoint(endpoint) | {"secret": secret}))
 
 
 @router.get(

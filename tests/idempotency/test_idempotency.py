@@ -92,3 +92,19 @@ async def test_bad_keys_and_requests_it_does_not_touch(api: Api) -> None:
     assert anonymous.status_code == 401
     listed = await api.get("/roles", headers={"Idempotency-Key": "reads-are-free"})
     assert listed.status_code == 200 and "idempotent-replayed" not in listed.headers
+
+
+async def test_a_retried_webhook_endpoint_creation_makes_one_and_is_not_cached(
+    api: Api, session: AsyncSession
+) -> None:
+    from app.webhooks.models import WebhookEndpoint
+
+    key = {"Idempotency-Key": "hook-1"}
+    body = {"url": "https://hooks.example.com/once", "events": ["invite.created"]}
+    first = await api.post("/webhook-endpoints", json=body, headers=key)
+    again = await api.post("/webhook-endpoints", json=body, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["data"]["secret"] == first.json()["data"]["secret"]
+    assert first.headers["cache-control"] == again.headers["cache-control"] == "no-store"
+    count = await session.scalar(select(func.count()).select_from(WebhookEndpoint))
+    assert count == 1
