@@ -209,6 +209,8 @@ class Settings(BaseSettings):
             raise ValueError("IXON_MAIL_FROM must be an e-mail address or `Name <address>`")
         if self.outbox_lease_seconds <= self.mail_send_timeout:
             raise ValueError("IXON_OUTBOX_LEASE_SECONDS must be longer than IXON_MAIL_SEND_TIMEOUT")
+        if self.outbox_lease_seconds <= self.webhook_timeout:
+            raise ValueError("IXON_OUTBOX_LEASE_SECONDS must be longer than IXON_WEBHOOK_TIMEOUT")
         return self
 
     @model_validator(mode="after")

@@ -141,27 +141,25 @@ def _users_removed(session: Session, pending: list[Pending]) -> list[Pending]:
     """`user.removed` for each user whose memberships in a company are all gone by now."""
     from app.memberships.models import Membership
 
-    pairs = {p.removed: p for p in pending if p.removed is not None}
-    if not pairs:
+    removals = {p.removed: p for p in pending if p.removed is not None}
+    if not removals:
         return []
-    users = {user for _, user in pairs}
-    remaining = set(
-        session.connection().execute(
+    remaining = {
+        (company_id, user_id)
+        for company_id, user_id in session.connection().execute(
             select(Membership.company_id, Membership.user_id)
-            .where(Membership.user_id.in_(users))
+            .where(Membership.user_id.in_({user for _, user in removals}))
             .distinct()
         )
-    )
+    }
     out = []
-    for pair, removal in pairs.items():
-        if tuple(pair) in remaining:
+    for pair, removal in removals.items():
+        if pair in remaining:
             continue
-        user = removal.payload["data"]["membership"]["user"]
-        data = {"user": user}
-        payload = removal.payload | {"type": "user.removed"}
-        payload["data"] = {"company": removal.payload["data"]["company"], **data}
-        payload["data"]["actor"] = removal.payload["data"]["actor"]
-        out.append(Pending(removal.company, "user.removed", payload))
+        data = removal.payload["data"]
+        user = {"user": data["membership"]["user"]}
+        body = payload("user.removed", removal.company, user, data["actor"])
+        out.append(Pending(removal.company, "user.removed", body))
     return out
 
 
@@ -187,13 +185,21 @@ def _publish(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # its audit events are collected too
     pending = [item for _, item in session.info.pop(KEY, [])]
-    if pending:
-        store(session, pending + _users_removed(session, pending))
-
-
-def store(session: Session, pending: list[Pending]) -> None:
-    """The events some enabled endpoint of their company subscribed to, and their deliveries."""
+    if not pending:
+        return
     subscribers = _subscribers(session, {p.company for p in pending})
+    if subscribers:  # else nothing more to ask: the common case costs one query
+        store(session, pending + _users_removed(session, pending), subscribers)
+
+
+def store(
+    session: Session,
+    pending: list[Pending],
+    subscribers: dict[str, list[tuple[Any, ...]]] | None = None,
+) -> None:
+    """The events some enabled endpoint of their company subscribed to, and their deliveries."""
+    if subscribers is None:
+        subscribers = _subscribers(session, {p.company for p in pending})
     if not subscribers:
         return
     from app.webhooks.models import WebhookEvent
@@ -205,10 +211,10 @@ def store(session: Session, pending: list[Pending]) -> None:
         if not endpoints or item.type not in EVENTS:
             continue
         event_id = public_id()
-        payload = item.payload | {"id": event_id}
+        body = item.payload | {"id": event_id}
         row_id = connection.execute(
             insert(WebhookEvent)
-            .values(public_id=event_id, company_id=endpoints[0][2], type=item.type, payload=payload)
+            .values(public_id=event_id, company_id=endpoints[0][2], type=item.type, payload=body)
             .returning(WebhookEvent.id)
         ).scalar_one()
         planned.extend(queue.Planned(e[2], e[0], e[1], row_id, item.type) for e in endpoints)

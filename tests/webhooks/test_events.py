@@ -104,3 +104,28 @@ async def test_a_rolled_back_change_announces_nothing(api: Api, world: World) ->
     assert await types(world.sessionmaker) == []
     async with world.sessionmaker() as session:
         assert list(await session.scalars(select(OutboxMessage.id))) == []
+
+
+async def test_user_removed_only_with_the_last_membership(api: Api, world: World) -> None:
+    await endpoint(api, events=["membership.removed", "user.removed"])
+    person = await world.member(world.a, "Viewer")
+    extra = [
+        {
+            "user": {"publicId": person.id},
+            "group": {"publicId": world.a.group_id},
+            "role": {"publicId": world.a.roles["Editor"]},
+        }
+    ]
+    assert (await api.post("/users/memberships", json=extra)).status_code == 201
+    async with world.sessionmaker() as session:
+        ids = list(
+            await session.scalars(
+                select(Membership.public_id)
+                .where(Membership.user_id == person.user.id)
+                .order_by(Membership.id)
+            )
+        )
+    assert (await api.delete(f"/users/memberships/{ids[0]}")).status_code == 200
+    assert await types(world.sessionmaker) == ["membership.removed"]
+    assert (await api.delete(f"/users/memberships/{ids[1]}")).status_code == 200
+    assert (await types(world.sessionmaker))[1:] == ["membership.removed", "user.removed"]
