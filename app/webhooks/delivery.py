@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
+import certifi
 import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,6 +82,12 @@ def body_of(event: WebhookEvent) -> str:
     return json.dumps(event.payload, separators=(",", ":"), ensure_ascii=False)
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every attempt (building one per request costs more than a POST)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 async def post(url: str, body: str, headers: dict[str, str], seconds: float) -> Outcome:
     """One POST: no redirects, no proxies from the environment, at most RESPONSE_READ_MAX
     bytes of the answer read, all within ``seconds``."""
@@ -87,7 +96,9 @@ async def post(url: str, body: str, headers: dict[str, str], seconds: float) -> 
     try:
         async with (
             asyncio.timeout(seconds),
-            httpx.AsyncClient(timeout=seconds, follow_redirects=False, trust_env=False) as client,
+            httpx.AsyncClient(
+                timeout=seconds, follow_redirects=False, trust_env=False, verify=_tls()
+            ) as client,
             client.stream("POST", url, content=body.encode(), headers=headers) as response,
         ):
             status = response.status_code

@@ -204,20 +204,36 @@ def store(
         return
     from app.webhooks.models import WebhookEvent
 
-    connection = session.connection()
-    planned: list[queue.Planned] = []
+    chosen = []
     for item in pending:
         endpoints = [e for e in subscribers.get(item.company, []) if item.type in e[3]]
-        if not endpoints or item.type not in EVENTS:
-            continue
-        event_id = public_id()
-        body = item.payload | {"id": event_id}
-        row_id = connection.execute(
-            insert(WebhookEvent)
-            .values(public_id=event_id, company_id=endpoints[0][2], type=item.type, payload=body)
-            .returning(WebhookEvent.id)
-        ).scalar_one()
-        planned.extend(queue.Planned(e[2], e[0], e[1], row_id, item.type) for e in endpoints)
+        if endpoints and item.type in EVENTS:
+            chosen.append((item, endpoints, public_id()))
+    if not chosen:
+        return
+    connection = session.connection()
+    # One statement for the events, one each for their outbox rows and deliveries.
+    event_ids = (
+        connection.execute(
+            insert(WebhookEvent).returning(WebhookEvent.id, sort_by_parameter_order=True),
+            [
+                {
+                    "public_id": event_id,
+                    "company_id": endpoints[0][2],
+                    "type": item.type,
+                    "payload": item.payload | {"id": event_id},
+                }
+                for item, endpoints, event_id in chosen
+            ],
+        )
+        .scalars()
+        .all()
+    )
+    planned = [
+        queue.Planned(e[2], e[0], e[1], row_id, item.type)
+        for (item, endpoints, _), row_id in zip(chosen, event_ids, strict=True)
+        for e in endpoints
+    ]
     queue.enqueue(session, connection, planned)
 
 

@@ -53,7 +53,8 @@ class Receiver:
             await asyncio.sleep(self.delay)
         extra = [(b"location", self.location.encode())] if self.location else []
         await send({"type": "http.response.start", "status": self.status, "headers": extra})
-        await send({"type": "http.response.body", "body": b"receiver says hello " * 400})
+        body = b"" if self.status in (204, 304) else b"receiver says hello " * 400
+        await send({"type": "http.response.body", "body": body})
 
     async def start(self) -> Receiver:
         config = uvicorn.Config(
