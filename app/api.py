@@ -15,6 +15,7 @@ from app.core.envelope import ErrorEnvelope
 from app.discovery.router import router as discovery
 from app.email_changes.router import router as email_changes
 from app.groups.router import router as groups
+from app.idempotency import openapi as idempotency_openapi
 from app.invites.router import router as invites
 from app.memberships.router import router as memberships
 from app.otp_auth.router import router as otp_auth
@@ -24,6 +25,7 @@ from app.roles.router import router as roles
 from app.scim import router as scim
 from app.service_accounts.router import router as service_accounts
 from app.users.router import router as users
+from app.webhooks.router import router as webhooks
 
 # Order matters where paths overlap: `/users/memberships` and `/users/service-account` must
 # come before `/users/{publicId}`.
@@ -44,6 +46,7 @@ DOMAIN_ROUTERS = (
     email_changes,
     otp_auth,
     audit,
+    webhooks,
 )
 
 
@@ -74,3 +77,4 @@ def include(app: FastAPI) -> None:
     app.include_router(api, prefix="/api", include_in_schema=False)
     # Outside `api`: SCIM clients send no IXON headers (the version is in the path).
     scim.include(app)
+    idempotency_openapi.document(app)

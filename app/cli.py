@@ -27,6 +27,7 @@ from app.brandings.cli import branding_cli
 from app.config import get_settings
 from app.core.errors import AppError, ErrorItem
 from app.setup_cli import company_cli, public_url, show, warn_if_unreachable
+from app.webhooks.cli import webhook_cli
 
 if TYPE_CHECKING:
     from app.users.service import CompanyUser
@@ -47,6 +48,7 @@ cli.add_typer(branding_cli, name="branding")
 cli.add_typer(company_cli, name="company")
 cli.command("public-url")(public_url)
 cli.add_typer(audit_cli, name="audit")
+cli.add_typer(webhook_cli, name="webhook")
 out = Console()
 err = Console(stderr=True)
 WORKER_HEALTHCHECK_SECONDS = 30

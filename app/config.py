@@ -149,6 +149,20 @@ class Settings(BaseSettings):
     outbox_retry_max_seconds: float = Field(
         3600, gt=0, description="Longest wait between two attempts of a message."
     )
+    webhook_timeout: float = Field(
+        10, gt=0, le=60, description="Seconds a webhook receiver has to connect and answer."
+    )
+    webhook_give_up_seconds: float = Field(
+        3 * 24 * 3600,
+        gt=0,
+        description="How long a webhook delivery is retried (exponential backoff) before it is "
+        "given up: the endpoint is then disabled and the company's administrators are told.",
+    )
+    webhook_allowed_networks: str = Field(
+        "",
+        description="Comma-separated networks (`127.0.0.1/32, 10.0.0.0/8`) that webhook URLs may "
+        "point into although they are private, loopback or link-local (refused otherwise).",
+    )
     audit_retention_days: int = Field(
         365,
         ge=1,
@@ -205,6 +219,8 @@ class Settings(BaseSettings):
             raise ValueError("IXON_MAIL_FROM must be an e-mail address or `Name <address>`")
         if self.outbox_lease_seconds <= self.mail_send_timeout:
             raise ValueError("IXON_OUTBOX_LEASE_SECONDS must be longer than IXON_MAIL_SEND_TIMEOUT")
+        if self.outbox_lease_seconds <= self.webhook_timeout:
+            raise ValueError("IXON_OUTBOX_LEASE_SECONDS must be longer than IXON_WEBHOOK_TIMEOUT")
         return self
 
     @model_validator(mode="after")
@@ -235,6 +251,23 @@ class Settings(BaseSettings):
     def metrics_networks(self) -> list[IPv4Network | IPv6Network]:
         """The `metrics_allowed_clients` (an address is a network of one)."""
         parts = [p.strip() for p in self.metrics_allowed_clients.split(",")]
+        return [ip_network(part, strict=False) for part in parts if part]
+
+    @model_validator(mode="after")
+    def _check_webhook_networks(self) -> Settings:
+        try:
+            self.webhook_networks  # noqa: B018 - parsed once here so a typo stops start-up
+        except ValueError:
+            raise ValueError(
+                "IXON_WEBHOOK_ALLOWED_NETWORKS must be addresses or networks such as "
+                "127.0.0.1/32, separated by commas"
+            ) from None
+        return self
+
+    @property
+    def webhook_networks(self) -> list[IPv4Network | IPv6Network]:
+        """The `webhook_allowed_networks` (an address is a network of one)."""
+        parts = [p.strip() for p in self.webhook_allowed_networks.split(",")]
         return [ip_network(part, strict=False) for part in parts if part]
 
     @property

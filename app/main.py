@@ -15,6 +15,7 @@ from app.core import handlers, security
 from app.core.limits import InputGuardMiddleware
 from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
+from app.idempotency.middleware import IdempotencyMiddleware
 from app.mail.outbox import OutboxWorker
 from app.mail.registry import sender_from_settings
 from app.mail.runner import BackgroundWorker
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     otp_crypto.configure(settings.secret_key)
     app.state.engine = None
     app.state.login_limiter = LoginLimiter(settings)
+    # Innermost: the replayed answer of a key still passes the request id, metrics and headers.
+    app.add_middleware(IdempotencyMiddleware)
     observability.install(app, settings)
     app.add_middleware(  # inside the request id's: a 413 carries the id too
         InputGuardMiddleware,

@@ -17,8 +17,10 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
 
 from app.auth.permissions import Permission
+from app.webhooks.models import WebhookEvent
 from tests.helpers import Api, CompanyInfo, Person, World
 
 P = Permission
@@ -78,6 +80,34 @@ class Ctx:
             }
         ]
         return await self._post(company, "/users/memberships", body)
+
+    async def webhook_endpoint(self, company: CompanyInfo) -> str:
+        body = {"url": "https://hooks.example.com/matrix", "events": ["invite.created"]}
+        response = await self.api.post("/webhook-endpoints", json=body, **self._as(company))
+        assert response.status_code == 201, response.text
+        return str(response.json()["data"]["publicId"])
+
+    async def webhook_event(self, company: CompanyInfo) -> str:
+        """An endpoint and an event stored for it (an invite): ``endpoint/events/event``."""
+        hook = await self.webhook_endpoint(company)
+        invitee = {
+            "emailAddress": f"hooked.{next(_names)}@example.com",
+            "groupRoles": [
+                {
+                    "group": {"publicId": company.group_id},
+                    "role": {"publicId": company.roles["Viewer"]},
+                }
+            ],
+        }
+        response = await self.api.post(
+            "/invites", json=[invitee], branding="portal.ixon.cloud", **self._as(company)
+        )
+        assert response.status_code == 201, response.text
+        async with self.world.sessionmaker() as session:
+            event = await session.scalar(
+                select(WebhookEvent.public_id).order_by(WebhookEvent.id.desc()).limit(1)
+            )
+        return f"{hook}/events/{event}"
 
     async def service_account(self, company: CompanyInfo) -> str:
         return await self._post(company, "/users/service-account", [{"name": unique("Robot")}])
@@ -396,6 +426,49 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/audit-logs"): Case(call("GET", "/audit-logs"), P.VIEW_AUDIT_LOGS),
     ("GET", "/audit-logs-export"): Case(call("GET", "/audit-logs-export"), P.VIEW_AUDIT_LOGS),
+    # Webhooks (our extension).
+    ("GET", "/webhook-event-types"): Case(call("GET", "/webhook-event-types")),
+    ("GET", "/webhook-endpoints"): Case(call("GET", "/webhook-endpoints"), P.MANAGE_WEBHOOKS),
+    ("POST", "/webhook-endpoints"): Case(
+        call(
+            "POST",
+            "/webhook-endpoints",
+            json={"url": "https://hooks.example.com/m", "events": ["invite.created"]},
+        ),
+        P.MANAGE_WEBHOOKS,
+        success=201,
+    ),
+    ("GET", "/webhook-endpoints/{publicId}"): Case(
+        on("webhook_endpoint", "GET", "/webhook-endpoints/{id}"),
+        P.MANAGE_WEBHOOKS,
+        probe=same_path,
+    ),
+    ("PATCH", "/webhook-endpoints/{publicId}"): Case(
+        on(
+            "webhook_endpoint",
+            "PATCH",
+            "/webhook-endpoints/{id}",
+            body=lambda i: {"enabled": False},
+        ),
+        P.MANAGE_WEBHOOKS,
+        probe=same_path,
+    ),
+    ("DELETE", "/webhook-endpoints/{publicId}"): Case(
+        on("webhook_endpoint", "DELETE", "/webhook-endpoints/{id}"),
+        P.MANAGE_WEBHOOKS,
+        probe=same_path,
+    ),
+    ("GET", "/webhook-endpoints/{publicId}/deliveries"): Case(
+        on("webhook_endpoint", "GET", "/webhook-endpoints/{id}/deliveries"),
+        P.MANAGE_WEBHOOKS,
+        probe=lambda c: c.path.removesuffix("/deliveries"),
+    ),
+    ("POST", "/webhook-endpoints/{parentId}/events/{publicId}/redeliver"): Case(
+        on("webhook_event", "POST", "/webhook-endpoints/{id}/redeliver"),
+        P.MANAGE_WEBHOOKS,
+        probe=lambda c: c.path.split("/events/")[0],
+        success=201,
+    ),
     # Service accounts.
     ("POST", "/users/service-account"): Case(
         call("POST", "/users/service-account", json=[{"name": "Robot"}]),

@@ -6,7 +6,8 @@
   of work): it reads the rows the statement will touch, runs it, and records each row.
 
 Services therefore report nothing themselves; a write through any entry point is recorded in
-the transaction that makes it.
+the transaction that makes it. What the log records is also what webhooks announce
+(app/webhooks/events.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.orm.state import InstanceState
 from app.audit import context as audit_context
 from app.audit.recorder import CREATE, DELETE, UPDATE, Change, write
 from app.audit.registry import NOISE, Audited, by_table
+from app.webhooks import events as webhook_events
 
 
 def _spec(state: InstanceState[Any]) -> tuple[Table, Audited] | None:
@@ -132,7 +134,8 @@ def _flush_changes(session: Session) -> list[Change]:
 def _before_flush(session: Session, _context: UOWTransaction, _instances: object) -> None:
     changes = _flush_changes(session)
     if changes:
-        write(session.connection(), audit_context.of(session), changes)
+        written = write(session.connection(), audit_context.of(session), changes)
+        webhook_events.collect(session, written)
 
 
 def _bulk_updates(
@@ -168,14 +171,12 @@ def _bulk_statement(state: ORMExecuteState) -> Result[Any] | None:
     context = audit_context.of(state.session)
     if state.is_delete:
         # Written first: the rows (and what cascades from them) are gone afterwards.
-        write(connection, context, [Change(table, spec, DELETE, r, r, None) for r in rows])
+        deleted = [Change(table, spec, DELETE, r, r, None) for r in rows]
+        webhook_events.collect(state.session, write(connection, context, deleted))
         return state.invoke_statement()
     result = state.invoke_statement()
     ids = [row["id"] for row in rows]
     fresh = connection.execute(select(table).where(table.c.id.in_(ids)))
-    write(
-        connection,
-        context,
-        _bulk_updates(table, spec, rows, {r.id: dict(r._mapping) for r in fresh}),
-    )
+    updated = _bulk_updates(table, spec, rows, {r.id: dict(r._mapping) for r in fresh})
+    webhook_events.collect(state.session, write(connection, context, updated))
     return result

@@ -182,13 +182,28 @@ def _actor(context: AuditContext, user: tuple[str | None, str | None]) -> Actor:
     return Actor("client", public_id, name or public_id, "User")
 
 
-def write(connection: Connection, context: AuditContext, changes: list[Change]) -> None:
+@dataclass(slots=True)
+class Recorded:
+    """One written event, for what announces changes (app/webhooks/events.py)."""
+
+    change: Change
+    row: dict[str, Any]
+    lookup: _Lookup
+
+    @property
+    def object(self) -> dict[str, Any]:
+        """The whole row as the log writes its sides (secrets left out, references by id)."""
+        return _wire(self.change, self.change.values, self.lookup) or {}
+
+
+def write(connection: Connection, context: AuditContext, changes: list[Change]) -> list[Recorded]:
     if not changes:
-        return
+        return []
     lookup, members = _prepare(connection, changes)
     # Whole seconds, as answers show it: a `time` filter then means what the client sees.
     now = utcnow().replace(microsecond=0)
     rows: list[dict[str, Any]] = []
+    recorded: list[Recorded] = []
     for change in changes:
         user = _topic_user(change, lookup)
         actor = _actor(context, user)
@@ -209,4 +224,6 @@ def write(connection: Connection, context: AuditContext, changes: list[Change]) 
         }
         for company in _companies(change, context, lookup, members):
             rows.append(base | {"public_id": ids.secret(24), "company": company})
+            recorded.append(Recorded(change, rows[-1], lookup))
     connection.execute(insert(AuditEvent.__table__), rows)  # type: ignore[arg-type]
+    return recorded

@@ -36,6 +36,8 @@ NOT_AUDITED = {
     "audit_events": "the log itself",
     "outbox_messages": "e-mail bodies waiting to be sent; the change that queued one is logged",
     "role_permissions": "shown as the `permissions` of the role's own event",
+    "idempotency_keys": "stored answers of requests whose writes are logged themselves",
+    "webhook_events": "announcements of changes that are logged themselves",
 }
 
 
@@ -67,6 +69,10 @@ def by_table() -> dict[str, Audited]:
         # E-mail links (invite, registration, password reset, address change): asked for,
         # used up or withdrawn. ``reference`` names the object the link is for.
         "action_tokens": Audited("EmailLink", "none"),
+        "webhook_endpoints": Audited("WebhookEndpoint", "company"),
+        # Redeliveries asked for; the deliveries of new events are written outside the session
+        # (app/webhooks/queue.py), being announcements of changes logged themselves.
+        "webhook_deliveries": Audited("WebhookDelivery", "company"),
     }
 
 

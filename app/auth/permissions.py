@@ -17,6 +17,7 @@ class Permission(StrEnum):
     MANAGE_SERVICE_ACCOUNTS = "MANAGE_SERVICE_ACCOUNTS"
     VIEW_AUDIT_LOGS = "VIEW_AUDIT_LOGS"
     VIEW_USERS = "VIEW_USERS"
+    MANAGE_WEBHOOKS = "MANAGE_WEBHOOKS"
 
 
 DESCRIPTIONS: dict[Permission, str] = {
@@ -30,6 +31,8 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.MANAGE_SERVICE_ACCOUNTS: "Create and delete service accounts.",
     Permission.VIEW_AUDIT_LOGS: "Read the company's audit log.",
     Permission.VIEW_USERS: "List the company's users, memberships and invites.",
+    Permission.MANAGE_WEBHOOKS: "Add, change and delete the company's webhook endpoints, read "
+    "their delivery logs and redeliver events (an extension of ours).",
 }
 
 # Holding the key grants the listed permissions too.

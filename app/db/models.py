@@ -9,6 +9,7 @@ from app.companies.models import Company
 from app.db.base import Base
 from app.email_changes.models import EmailAddressChange
 from app.groups.models import Group, GroupType
+from app.idempotency.models import IdempotencyKey
 from app.invites.models import Invite
 from app.mail.models import OutboxMessage
 from app.memberships.models import Membership
@@ -16,6 +17,7 @@ from app.otp_auth.models import OtpAuth
 from app.registrations.models import Registration
 from app.roles.models import Role, RolePermission
 from app.users.models import User
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "AccessToken",
@@ -28,6 +30,7 @@ __all__ = [
     "EmailAddressChange",
     "Group",
     "GroupType",
+    "IdempotencyKey",
     "Invite",
     "Membership",
     "OtpAuth",
@@ -36,4 +39,7 @@ __all__ = [
     "Role",
     "RolePermission",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

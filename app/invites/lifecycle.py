@@ -35,7 +35,14 @@ async def accept(session: AsyncSession, invite: Invite, user: User) -> None:
     if not await repository.finish(invite.id, ACCEPTED, unexpired=True, accepted_by_id=user.id):
         await session.refresh(invite)
         raise finished_error(invite)
-    invite.status, invite.accepted_by_id, invite.finished_on = ACCEPTED, user.id, utcnow()
+    # The row is written (above); the object only learns it. Set as changes, a second UPDATE
+    # of the same values would follow at the flush, and a second audit event with it.
+    for name, value in (
+        ("status", ACCEPTED),
+        ("accepted_by_id", user.id),
+        ("finished_on", utcnow()),
+    ):
+        set_committed_value(invite, name, value)
     bound = (await repository.memberships([invite.id])).get(invite.id, [])
     held = {
         (m.group_id, m.role_id): m

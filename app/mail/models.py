@@ -42,6 +42,9 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
         CheckConstraint(BODY_ONLY_WHILE_QUEUED, name="body"),
     )
 
+    # "mail", or "webhook": a delivery of app/webhooks (its own row holds what to send; the
+    # recipient is then the endpoint's publicId and the body is empty).
+    channel: Mapped[str] = mapped_column(String(16), default="mail", server_default="mail")
     kind: Mapped[str] = mapped_column(String(64))
     reference: Mapped[str | None] = mapped_column(String(100))
     recipient: Mapped[str] = mapped_column(String(254))

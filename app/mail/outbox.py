@@ -18,11 +18,11 @@ import random
 import secrets
 import time
 import weakref
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -145,7 +145,12 @@ def _wake_running_workers(_session: Session) -> None:
 
 
 def _wake_workers_after_commit(session: AsyncSession) -> None:
-    sync_session = session.sync_session
+    wake_after_commit(session.sync_session)
+
+
+def wake_after_commit(sync_session: Session) -> None:
+    """This process's workers start a round when ``sync_session`` commits (another channel's
+    rows, written outside `enqueue`, call this too)."""
     if not event.contains(sync_session, "after_commit", _wake_running_workers):
         event.listen(sync_session, "after_commit", _wake_running_workers)
 
@@ -156,6 +161,32 @@ class _Claim:
     attempts: int
     kind: str
     message: MailMessage
+    channel: str = "mail"
+    reference: str | None = None
+
+
+# Work to do in the transaction that records an outcome (only if the claim still holds).
+Also = Callable[[AsyncSession], Awaitable[None]]
+
+
+class Channel(Protocol):
+    """Another kind of row in the same queue (app/webhooks): claimed, leased and retried like
+    mail; the channel makes the attempt and records its outcome with `OutboxWorker.record`."""
+
+    async def attempt(self, claim: _Claim, token: str) -> None: ...
+
+
+def _default_channels(worker: OutboxWorker) -> dict[str, Channel]:
+    from app.webhooks.delivery import WebhookChannel
+
+    return {"webhook": WebhookChannel(worker)}
+
+
+async def _mail_given_up(session: AsyncSession, claim: _Claim, error: str) -> None:
+    """Told to what announces it (an invite's e-mail given up: a webhook event)."""
+    from app.webhooks.mail_events import mail_given_up
+
+    await mail_given_up(session, claim.kind, claim.reference, error)
 
 
 def _describe(exc: BaseException) -> str:
@@ -172,10 +203,12 @@ class OutboxWorker:
         sessionmaker: async_sessionmaker[AsyncSession],
         sender: MailSender,
         settings: Settings,
+        channels: Mapping[str, Channel] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.sender = sender
         self.settings = settings
+        self.channels = dict(channels) if channels is not None else _default_channels(self)
         self.sent_count = 0
         self.failed_count = 0
         self._wakeup = asyncio.Event()
@@ -267,6 +300,7 @@ class OutboxWorker:
             )
             .returning(
                 *(m.id, m.public_id, m.attempts, m.kind, m.recipient, m.reply_to),
+                *(m.channel, m.reference),
                 *(m.sender_address, m.sender_name, m.subject, m.html, m.text),
             )
             .execution_options(synchronize_session=False)
@@ -295,9 +329,20 @@ class OutboxWorker:
             reply_to=row.reply_to,
             message_id=f"<outbox.{row.public_id}@{domain}>",
         )
-        return _Claim(id=row.id, attempts=row.attempts, kind=row.kind, message=message)
+        return _Claim(
+            id=row.id,
+            attempts=row.attempts,
+            kind=row.kind,
+            message=message,
+            channel=row.channel,
+            reference=row.reference,
+        )
 
     async def _attempt(self, claim: _Claim, token: str) -> None:
+        channel = self.channels.get(claim.channel)
+        if channel is not None:
+            await channel.attempt(claim, token)
+            return
         try:
             async with asyncio.timeout(self.settings.mail_send_timeout):
                 await self.sender.send(claim.message)
@@ -321,6 +366,7 @@ class OutboxWorker:
             await self._record(
                 claim,
                 token,
+                also=lambda session: _mail_given_up(session, claim, error),
                 status=OutboxStatus.DEAD,
                 attempts=attempts,
                 last_error=error,
@@ -342,15 +388,24 @@ class OutboxWorker:
             )
         self.failed_count += 1
 
-    async def _record(self, claim: _Claim, token: str, **values: Any) -> None:
-        """Writes the outcome only while the claim is ours (a late worker changes nothing)."""
+    async def _record(
+        self, claim: _Claim, token: str, *, also: Also | None = None, **values: Any
+    ) -> bool:
+        """Writes the outcome only while the claim is ours (a late worker changes nothing),
+        with ``also`` in the same transaction; whether it was still ours."""
         async with self.sessionmaker() as session, session.begin():
-            await session.execute(
+            result = await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == token)
                 .values(claim_token=None, claimed_until=None, **values)
                 .execution_options(synchronize_session=False)
             )
+            held = bool(getattr(result, "rowcount", 0))
+            if held and also is not None:
+                await also(session)
+        return held
+
+    record = _record
 
     async def _release(self, token: str, ids: list[int]) -> None:
         async with self.sessionmaker() as session, session.begin():

@@ -39,6 +39,7 @@ KINDS: dict[str, frozenset[str]] = {
     "otp_enabled": frozenset({"device_name"}),
     "otp_disabled": frozenset(),
     "otp_reset": frozenset({"admin_name", "company_name"}),
+    "webhook_disabled": frozenset({"company_name", "url", "reason"}),
 }
 OPTIONAL: dict[str, Any] = {
     "message": None,

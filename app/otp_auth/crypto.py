@@ -22,29 +22,32 @@ def configure(secret_key: str) -> None:
     _configured[:] = [secret_key]
 
 
-@lru_cache(maxsize=4)
-def _fernet(secret_key: str) -> Fernet:
-    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=b"ixon-api otp secret").derive(
-        secret_key.encode()
-    )
+# One key per purpose (HKDF info), so a stored secret of one kind never decrypts as another.
+OTP, WEBHOOK = "otp secret", "webhook secret"
+
+
+@lru_cache(maxsize=8)
+def _fernet(secret_key: str, purpose: str = OTP) -> Fernet:
+    info = f"ixon-api {purpose}".encode()
+    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=info).derive(secret_key.encode())
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def _box() -> Fernet:
+def _box(purpose: str) -> Fernet:
     if _configured:
-        return _fernet(_configured[0])
+        return _fernet(_configured[0], purpose)
     from app.config import get_settings
 
-    return _fernet(get_settings().secret_key)
+    return _fernet(get_settings().secret_key, purpose)
 
 
-def encrypt(secret: str) -> str:
-    return _box().encrypt(secret.encode()).decode()
+def encrypt(secret: str, purpose: str = OTP) -> str:
+    return _box(purpose).encrypt(secret.encode()).decode()
 
 
-def decrypt(stored: str) -> str | None:
+def decrypt(stored: str, purpose: str = OTP) -> str | None:
     """The secret, or None when it was encrypted under another key."""
     try:
-        return _box().decrypt(stored.encode()).decode()
+        return _box(purpose).decrypt(stored.encode()).decode()
     except InvalidToken:
         return None

@@ -34,6 +34,8 @@ CONTEXT: dict[str, Any] = {
     "changed_on": EXPIRES,
     "device_name": "Ada's phone",
     "admin_name": "Grace Hopper",
+    "url": "https://hooks.example.com/ixon",
+    "reason": "HTTP 503: Service Unavailable",
 }
 
 
