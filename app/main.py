@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 
 from app import api, observability, static_pages
 from app.auth.ratelimit import LoginLimiter
 from app.config import Settings, get_settings
 from app.core import handlers, security
+from app.core.prefix import ApiPrefixMiddleware
 from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
 from app.mail.outbox import OutboxWorker
@@ -73,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     observability.install(app, settings)
     handlers.install(app)
     app.add_middleware(NoSniffMiddleware)  # outermost: error answers carry it too
-    api.include(app)
+    # Innermost (the list runs outside in): the request id and the log see the path as sent.
+    app.user_middleware.append(Middleware(ApiPrefixMiddleware, paths=api.include(app)))
     portal.include(app)
     static_pages.include(app)
     return app
