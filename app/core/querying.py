@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query
-from sqlalchemy import Select
+from sqlalchemy import Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -131,6 +131,22 @@ async def paginate(
     company matches nothing. Only an empty page looks the cursor up again, to tell a finished
     list from a cursor this list never gave out (400).
     """
+    query = _page_query(stmt, model, page).options(*options)
+    rows = list((await session.scalars(query)).unique())
+    return await _cut(session, stmt, model, page, rows)
+
+
+async def paginate_rows(
+    session: AsyncSession, stmt: Select[Any], model: Any, page: Page
+) -> tuple[list[Row[Any]], str | None]:
+    """`paginate` for a select of columns (``model.public_id`` among them): Core rows, no ORM
+    objects built, for the hot read operations."""
+    connection = await session.connection()
+    rows = list((await connection.execute(_page_query(stmt, model, page))).all())
+    return await _cut(session, stmt, model, page, rows)
+
+
+def _page_query(stmt: Select[Any], model: Any, page: Page) -> Select[Any]:
     query = stmt
     if page.after is not None:
         cursor = (
@@ -140,8 +156,13 @@ async def paginate(
             .scalar_subquery()
         )
         query = stmt.where(model.id > cursor)
-    query = query.order_by(model.id).limit(page.size + 1).options(*options)
-    rows = list((await session.scalars(query)).unique())
+    return query.order_by(model.id).limit(page.size + 1)
+
+
+async def _cut(
+    session: AsyncSession, stmt: Select[Any], model: Any, page: Page, rows: list[Any]
+) -> tuple[list[Any], str | None]:
+    """The page without the one row past it, and the cursor of the next page if there is one."""
     if page.after is not None and not rows:
         known = await session.scalar(
             stmt.with_only_columns(model.id).where(model.public_id == page.after).limit(1)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.applications.models import Application
-from app.auth.context import AuthContext
+from app.auth.context import AuthContext, CompanyScoped
 from app.auth.permissions import Permission
 from app.core import passwords, security
 from app.core.clock import utcnow
@@ -210,10 +210,10 @@ async def _with_details(
 
 
 async def list_in_company(
-    session: AsyncSession, auth: AuthContext, params: ListParams
+    session: AsyncSession, auth: CompanyScoped, params: ListParams
 ) -> tuple[list[CompanyUser], str | None]:
     """`GET /users`: the people and service accounts holding a membership in the company."""
-    company_id = auth.company_or_raise.id
+    company_id = auth.company_id
     repository = UserRepository(session)
     stmt = repository.of_company(company_id).where(*params.where(FILTERS))
     rows, more = await repository.page(stmt, params)
