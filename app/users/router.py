@@ -87,7 +87,7 @@ async def leave_companies(session: SessionDep, auth: Auth, body: Bulk[CompanyRef
     **read_permission(Permission.VIEW_USERS),
 )
 async def list_users(session: SessionDep, auth: CompanyReader, params: ListQuery) -> JSONResponse:
-    rows, more = await user_service.list_in_company(session, auth, params)
+    rows, more = await user_service.list_rows_in_company(session, auth, params)
     return envelope.present_page(TYPE, rows, more, presenters.company_user, UserOut, params.fields)
 
 
