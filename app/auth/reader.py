@@ -65,14 +65,12 @@ def _facts(rows: list[Row[Any]]) -> auth_service.Facts:
 async def _record_use(session: AsyncSession, row: Row[Any]) -> None:
     """As the full path does (at most once a minute), written at once with Core."""
     now = utcnow()
-    connection = await session.connection()
     if auth_service.stale(row.last_used_on, now):
         stmt = update(AccessToken).where(AccessToken.id == row.token_id)
-        await connection.execute(stmt.values(last_used_on=now))
+        await (await session.connection()).execute(stmt.values(last_used_on=now))
     if auth_service.stale(row.last_seen_on, now):
-        await connection.execute(
-            update(User).where(User.id == row.user_id).values(last_seen_on=now)
-        )
+        stmt = update(User).where(User.id == row.user_id)
+        await (await session.connection()).execute(stmt.values(last_seen_on=now))
 
 
 async def company_caller(
