@@ -12,10 +12,11 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from starlette.requests import Request
 
 from app.config import Settings
+from app.db import session as session_module
 from app.db.session import create_engine, create_sessionmaker, get_session
 
 
@@ -86,4 +87,20 @@ async def test_a_row_lock_in_a_read_request_begins_the_transaction(engine: Async
     reading = get_session(_request(engine, "GET"))
     session = await anext(reading)
     assert await _two_nows(session, "SELECT now() FROM (SELECT 1) AS one FOR UPDATE")
+    await _finish(reading)
+
+
+async def test_a_connection_dropped_while_idle_is_replaced_before_use(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with engine.connect() as connection:
+        pid = await connection.scalar(text("SELECT pg_backend_pid()"))
+    other = create_async_engine(engine.url)  # not the pool whose connection is dropped
+    async with other.begin() as killer:
+        await killer.execute(text(f"SELECT pg_terminate_backend({int(pid)})"))
+    await other.dispose()
+    monkeypatch.setattr(session_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+    reading = get_session(_request(engine, "GET"))
+    session = await anext(reading)
+    assert await session.scalar(text("SELECT pg_backend_pid()")) != pid
     await _finish(reading)
