@@ -25,6 +25,7 @@ from app.auth.permissions import Permission, effective
 from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import Forbidden, Unauthorized
+from app.db import session as db_session
 from app.db.session import SessionDep
 from app.users.models import User
 
@@ -67,10 +68,10 @@ async def _record_use(session: AsyncSession, row: Row[Any]) -> None:
     now = utcnow()
     if auth_service.stale(row.last_used_on, now):
         stmt = update(AccessToken).where(AccessToken.id == row.token_id)
-        await (await session.connection()).execute(stmt.values(last_used_on=now))
+        await (await db_session.connection(session)).execute(stmt.values(last_used_on=now))
     if auth_service.stale(row.last_seen_on, now):
         stmt = update(User).where(User.id == row.user_id)
-        await (await session.connection()).execute(stmt.values(last_seen_on=now))
+        await (await db_session.connection(session)).execute(stmt.values(last_seen_on=now))
 
 
 async def company_caller(

@@ -18,6 +18,7 @@ from app.access_tokens.models import AccessToken
 from app.applications.models import Application
 from app.companies.models import Company
 from app.core.clock import utcnow
+from app.db import session as db_session
 from app.memberships.models import Membership
 from app.otp_auth.models import OtpAuth
 from app.roles.models import Role, RolePermission
@@ -121,7 +122,7 @@ async def facts(
         "company_id": company_id,
         "now": utcnow(),
     }
-    connection = await session.connection()
+    connection = await db_session.connection(session)
     return list((await connection.execute(FACTS, values)).all())
 
 

@@ -19,6 +19,7 @@ from app.core.errors import BadRequest
 from app.core.filters import Filter, FilterColumn, compile_filter, parse_filters
 from app.core.projection import plan_for, project, selects
 from app.core.selection import Selection, parse_fields, shape_of
+from app.db import session as db_session
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -141,7 +142,7 @@ async def paginate_rows(
 ) -> tuple[list[Row[Any]], str | None]:
     """`paginate` for a select of columns (``model.public_id`` among them): Core rows, no ORM
     objects built, for the hot read operations."""
-    connection = await session.connection()
+    connection = await db_session.connection(session)
     rows = list((await connection.execute(_page_query(stmt, model, page))).all())
     return await _cut(session, stmt, model, page, rows)
 

@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -177,3 +178,19 @@ def _clean(session: AsyncSession) -> bool:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+_CONNECTION = "ixon.connection"
+
+
+async def connection(session: AsyncSession) -> AsyncConnection:
+    """The session's connection for Core statements, looked up once per transaction: each
+    `AsyncSession.connection()` is a greenlet switch, and the read path makes several."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_CONNECTION)
+    if transaction is not None and cached is not None and cached[0] is transaction:
+        found: AsyncConnection = cached[1]
+        return found
+    found = await session.connection()
+    session.info[_CONNECTION] = (session.sync_session.get_transaction(), found)
+    return found

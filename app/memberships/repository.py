@@ -10,6 +10,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.auth.permissions import Permission
 from app.companies.models import Company
 from app.core.clock import utcnow
+from app.db import session as db_session
 from app.db.repository import Repository
 from app.groups.models import Group
 from app.invites.models import Invite
@@ -148,7 +149,7 @@ class MembershipRepository(Repository[Membership]):
         stmt = REF_ROWS.where(
             Membership.company_id == company_id, Membership.user_id.in_(set(user_ids))
         ).order_by(Membership.id)
-        result = await (await self.session.connection()).execute(stmt)
+        result = await (await db_session.connection(self.session)).execute(stmt)
         return list(result.all())  # type: ignore[arg-type]  # the labelled columns
 
     async def of_users(
