@@ -1,9 +1,10 @@
-"""Every domain router, served at `/` and at `/api/` (IXON's documentation uses both)."""
+"""Every domain router, served at `/` and at `/api/` (IXON's documentation uses both; the
+prefix is moved aside by app/core/prefix.py, so each route is declared and matched once)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.access_recover.router import router as access_recover
 from app.access_tokens.router import router as access_tokens
@@ -11,6 +12,7 @@ from app.audit.router import router as audit
 from app.auth.headers import api_version
 from app.brandings.router import router as brandings
 from app.companies.router import router as companies
+from app.core import prefix
 from app.core.envelope import ErrorEnvelope
 from app.discovery.router import router as discovery
 from app.email_changes.router import router as email_changes
@@ -71,10 +73,12 @@ def build_router() -> APIRouter:
     return api
 
 
-def include(app: FastAPI) -> None:
+def include(app: FastAPI) -> prefix.ApiPaths:
+    """Adds the API's routes; returns their paths (the ones `/api` serves too)."""
     api = build_router()
     app.include_router(api)
-    app.include_router(api, prefix="/api", include_in_schema=False)
     # Outside `api`: SCIM clients send no IXON headers (the version is in the path).
     scim.include(app)
     idempotency_openapi.document(app)
+    routes = iter_route_contexts([*api.routes, *scim.router.routes])
+    return prefix.ApiPaths.of(route.path for route in routes if route.path)

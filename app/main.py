@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 
 from app import api, observability, openapi_links, static_pages
 from app.auth.ratelimit import LoginLimiter
 from app.config import Settings, get_settings
 from app.core import handlers, security
 from app.core.limits import InputGuardMiddleware
+from app.core.prefix import ApiPrefixMiddleware
 from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
 from app.idempotency.middleware import IdempotencyMiddleware
@@ -82,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     handlers.install(app)
     app.add_middleware(NoSniffMiddleware)  # outermost: error answers carry it too
-    api.include(app)
+    # Innermost (the list runs outside in): the request id and the log see the path as sent.
+    app.user_middleware.append(Middleware(ApiPrefixMiddleware, paths=api.include(app)))
     portal.include(app)
     static_pages.include(app)
     openapi_links.install(app)

@@ -70,14 +70,25 @@ def begin_request(session: AsyncSession, ip_address: str | None) -> None:
 
 
 def actor_of(user: User) -> Actor:
-    kind = "ServiceAccount" if user.type == "service_account" else "User"
-    return Actor("client", user.public_id, user.name or user.public_id, kind)
+    return client_actor(user.public_id, user.name, user.type)
+
+
+def client_actor(public_id: str, name: str | None, user_type: str) -> Actor:
+    kind = "ServiceAccount" if user_type == "service_account" else "User"
+    return Actor("client", public_id, name or public_id, kind)
 
 
 def identify(session: AsyncSession, auth: AuthContext) -> None:
     """The authenticated caller, the application used and the company of `Api-Company`."""
     company = auth.company.public_id if auth.company is not None else None
     _update(session, actor=actor_of(auth.user), application=auth.application.name, company=company)
+
+
+def identify_as(
+    session: AsyncSession, actor: Actor, application: str | None, company: str | None
+) -> None:
+    """``identify`` from plain values (the read path builds no ORM objects)."""
+    _update(session, actor=actor, application=application, company=company)
 
 
 def application(session: AsyncSession, name: str) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from app.access_tokens.models import AccessToken
 from app.applications.models import Application
@@ -8,6 +9,14 @@ from app.auth.permissions import Permission
 from app.companies.models import Company
 from app.core.errors import Forbidden
 from app.users.models import User
+
+
+class CompanyScoped(Protocol):
+    """A caller in a company: the full `AuthContext`, or the read path's `Caller`
+    (app/auth/reader.py)."""
+
+    @property
+    def company_id(self) -> int: ...
 
 
 @dataclass(slots=True)
@@ -20,6 +29,10 @@ class AuthContext:
     application: Application
     company: Company | None = None
     permissions: frozenset[Permission] = frozenset()
+
+    @property
+    def company_id(self) -> int:
+        return self.company_or_raise.id
 
     @property
     def company_or_raise(self) -> Company:

@@ -71,7 +71,7 @@ def bearer_secret(request: Request) -> str | None:
     return None
 
 
-def _rel(request: Request) -> str | None:
+def route_rel(request: Request) -> str | None:
     route = request.scope.get("route")
     tags = getattr(route, "tags", None)
     return str(tags[0]) if tags else None
@@ -85,7 +85,7 @@ async def _authenticate(
         await application_service.get_enabled(session, application_id)
         raise Unauthorized("Send Authorization: Bearer <token>", "Authorization")
     auth = await auth_service.authenticate(
-        session, secret, application_id, company_id, rel=_rel(request), method=request.method
+        session, secret, application_id, company_id, rel=route_rel(request), method=request.method
     )
     audit_context.identify(session, auth)
     # Plain ids for the request log (the ORM objects may be expired after a rollback).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +37,51 @@ def _scope_allows(scope: dict[str, Any] | None, rel: str | None, method: str) ->
     return listed if scope.get("type") == "allow" else not listed
 
 
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the checks look at, from the ORM objects or from the read path's Core rows."""
+
+    expires_on: datetime | None
+    scope: dict[str, Any] | None
+    owner_id: int
+    owner_user_id: int | None
+    owner_enabled: bool
+    application_id: int | None  # the application `Api-Application` names, if it exists
+    application_enabled: bool
+    user_type: str
+    company_found: bool = False
+    is_member: bool = False
+    second_factor_missing: bool = False
+
+
+def check(facts: Facts, company_id: str | None, rel: str | None, method: str) -> None:
+    """The token's, the applications' and the company's checks, in the order that decides
+    what a caller can learn (the unknown token was told apart before)."""
+    if facts.application_id is None or not facts.application_enabled:
+        raise unknown_application()
+    if facts.expires_on is not None and facts.expires_on <= utcnow():
+        raise Unauthorized(UNKNOWN_TOKEN, "Authorization")
+    if facts.owner_user_id is not None and facts.owner_id != facts.application_id:
+        raise Unauthorized(
+            "This service-account token works only with its own Api-Application", "Authorization"
+        )
+    if not facts.owner_enabled:
+        raise Unauthorized("The token's application is disabled", "Authorization")
+    if not _scope_allows(facts.scope, rel, method):
+        raise Forbidden(f"The token's scope does not allow {method} on {rel}")
+    if company_id is not None:
+        if not facts.company_found or not facts.is_member:
+            raise NotFound("Company not found", "Api-Company")
+        if facts.second_factor_missing and facts.user_type == PERSON:
+            raise Forbidden(SECOND_FACTOR_REQUIRED, "Api-Company")
+
+
+async def unknown_token(session: AsyncSession, application_id: str) -> Unauthorized:
+    """An unknown application is named as such, whatever the token (checked first)."""
+    await application_service.get_enabled(session, application_id)
+    return Unauthorized(UNKNOWN_TOKEN, "Authorization")
+
+
 async def authenticate(
     session: AsyncSession,
     secret: str,
@@ -49,37 +96,37 @@ async def authenticate(
     )
     token = found.token
     if token is None:
-        # An unknown application is named as such, whatever the token (checked first).
-        await application_service.get_enabled(session, application_id)
-        raise Unauthorized(UNKNOWN_TOKEN, "Authorization")
-    application = found.application
-    if application is None or not application.enabled:
-        raise unknown_application()
-    if token.expires_on is not None and token.expires_on <= utcnow():
-        raise Unauthorized(UNKNOWN_TOKEN, "Authorization")
-    owner = token.application
-    if owner.owner_user_id is not None and owner.id != application.id:
-        raise Unauthorized(
-            "This service-account token works only with its own Api-Application", "Authorization"
-        )
-    if not owner.enabled:
-        raise Unauthorized("The token's application is disabled", "Authorization")
-    if not _scope_allows(token.scope, rel, method):
-        raise Forbidden(f"The token's scope does not allow {method} on {rel}")
+        raise await unknown_token(session, application_id)
+    application, owner = found.application, token.application
+    facts = Facts(
+        expires_on=token.expires_on,
+        scope=token.scope,
+        owner_id=owner.id,
+        owner_user_id=owner.owner_user_id,
+        owner_enabled=owner.enabled,
+        application_id=application.id if application is not None else None,
+        application_enabled=application is not None and application.enabled,
+        user_type=token.user.type,
+        company_found=found.company is not None,
+        is_member=found.is_member,
+        second_factor_missing=found.second_factor_missing,
+    )
+    check(facts, company_id, rel, method)
+    assert application is not None
     _record_use(token)
     auth = AuthContext(user=token.user, token=token, application=application)
     if company_id is not None:
-        if found.company is None or not found.is_member:
-            raise NotFound("Company not found", "Api-Company")
-        if found.second_factor_missing and token.user.type == PERSON:
-            raise Forbidden(SECOND_FACTOR_REQUIRED, "Api-Company")
         auth.company, auth.permissions = found.company, effective(found.permissions)
     return auth
 
 
+def stale(last: datetime | None, now: datetime) -> bool:
+    """Use is recorded at most once a minute, so reads do not all become writes."""
+    return last is None or (now - last).total_seconds() > 60
+
+
 def _record_use(token: Any) -> None:
-    """At most once a minute, so reads do not all become writes."""
     now = utcnow()
-    if token.last_used_on is None or (now - token.last_used_on).total_seconds() > 60:
+    if stale(token.last_used_on, now):
         token.last_used_on = now
     user_service.touch(token.user)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import StringConstraints
-from sqlalchemy import Select
+from sqlalchemy import Row, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -21,6 +21,7 @@ from app.core.errors import BadRequest
 from app.core.filters import Filter, FilterColumn, compile_filter, parse_filters
 from app.core.projection import plan_for, project, selects
 from app.core.selection import Selection, parse_fields, shape_of
+from app.db import session as db_session
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -139,6 +140,22 @@ async def paginate(
     company matches nothing. Only an empty page looks the cursor up again, to tell a finished
     list from a cursor this list never gave out (400).
     """
+    query = _page_query(stmt, model, page).options(*options)
+    rows = list((await session.scalars(query)).unique())
+    return await _cut(session, stmt, model, page, rows)
+
+
+async def paginate_rows(
+    session: AsyncSession, stmt: Select[Any], model: Any, page: Page
+) -> tuple[list[Row[Any]], str | None]:
+    """`paginate` for a select of columns (``model.public_id`` among them): Core rows, no ORM
+    objects built, for the hot read operations."""
+    connection = await db_session.connection(session)
+    rows = list((await connection.execute(_page_query(stmt, model, page))).all())
+    return await _cut(session, stmt, model, page, rows)
+
+
+def _page_query(stmt: Select[Any], model: Any, page: Page) -> Select[Any]:
     query = stmt
     if page.after is not None:
         cursor = (
@@ -148,8 +165,13 @@ async def paginate(
             .scalar_subquery()
         )
         query = stmt.where(model.id > cursor)
-    query = query.order_by(model.id).limit(page.size + 1).options(*options)
-    rows = list((await session.scalars(query)).unique())
+    return query.order_by(model.id).limit(page.size + 1)
+
+
+async def _cut(
+    session: AsyncSession, stmt: Select[Any], model: Any, page: Page, rows: list[Any]
+) -> tuple[list[Any], str | None]:
+    """The page without the one row past it, and the cursor of the next page if there is one."""
     if page.after is not None and not rows:
         known = await session.scalar(
             stmt.with_only_columns(model.id).where(model.public_id == page.after).limit(1)

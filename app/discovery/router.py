@@ -33,12 +33,11 @@ def endpoints(app: FastAPI) -> dict[str, tuple[str, set[str]]]:
 
 @router.get("/", tags=["Discovery"], response_model=ListEnvelope[DiscoveryOut])
 async def discovery(request: Request) -> JSONResponse:
-    base = str(request.base_url).rstrip("/")
-    prefix = "/api" if request.url.path.startswith("/api") else ""
+    base = str(request.base_url).rstrip("/")  # with `/api` when asked there (root_path)
     items = [
         {
             "rel": rel,
-            "href": f"{base}{prefix}{path}",
+            "href": f"{base}{path}",
             "methods": [m for m in METHOD_ORDER if m in methods],
         }
         for rel, (path, methods) in sorted(endpoints(request.app).items())

@@ -18,6 +18,40 @@ def group_type(group_type: GroupType) -> dict[str, Any]:
     }
 
 
+def _type_row(row: Any, prefix: str) -> dict[str, Any] | None:
+    if getattr(row, f"{prefix}public_id") is None:
+        return None
+    return {
+        "publicId": getattr(row, f"{prefix}public_id"),
+        "name": getattr(row, f"{prefix}name"),
+        "description": getattr(row, f"{prefix}description"),
+        "order": getattr(row, f"{prefix}order"),
+        "color": getattr(row, f"{prefix}color"),
+        "custom": getattr(row, f"{prefix}custom") or {},
+    }
+
+
+def group_row(row: Any) -> dict[str, Any]:
+    """`group` from a Core row of app/groups/repository.py `ROWS`."""
+    return {
+        "publicId": row.public_id,
+        "name": row.name,
+        "type": _type_row(row, "type_"),
+        "custom": row.custom or {},
+        "agent": None,
+        "asset": None,
+        "parent": None
+        if row.parent_public_id is None
+        else {
+            "publicId": row.parent_public_id,
+            "name": row.parent_name,
+            "type": _type_row(row, "parent_type_"),
+        },
+        "managedBy": None,
+        "isCompanyGroup": row.is_company_group,
+    }
+
+
 def group(group: Group) -> dict[str, Any]:
     """Needs ``type`` and ``parent`` (with its type) loaded."""
     parent = group.parent

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from app.core.querying import Page, paginate_rows
 from app.db.repository import Repository
 from app.groups.models import Group, GroupType
 from app.memberships.models import Membership
@@ -17,8 +19,44 @@ WITH_TYPE_AND_PARENT = (
 )
 
 
+_TYPE = aliased(GroupType, name="group_type")
+_PARENT = aliased(Group, name="parent")
+_PARENT_TYPE = aliased(GroupType, name="parent_type")
+
+
+def _type_columns(entity: Any, prefix: str) -> list[Any]:
+    names = ("public_id", "name", "description", "order", "color", "custom")
+    return [getattr(entity, name).label(f"{prefix}{name}") for name in names]
+
+
+# `GET /groups` as Core rows: a group, its type, its parent and the parent's type, one row
+# (app/groups/presenters.py `group_row`).
+ROWS = (
+    select(
+        Group.id,
+        Group.public_id,
+        Group.name,
+        Group.custom,
+        Group.is_company_group,
+        _PARENT.public_id.label("parent_public_id"),
+        _PARENT.name.label("parent_name"),
+        *_type_columns(_TYPE, "type_"),
+        *_type_columns(_PARENT_TYPE, "parent_type_"),
+    )
+    .outerjoin(_TYPE, _TYPE.id == Group.type_id)
+    .outerjoin(_PARENT, _PARENT.id == Group.parent_id)
+    .outerjoin(_PARENT_TYPE, _PARENT_TYPE.id == _PARENT.type_id)
+)
+
+
 class GroupRepository(Repository[Group]):
     model = Group
+
+    async def page_rows(
+        self, company_id: int, where: Sequence[Any], page: Page
+    ) -> tuple[list[Row[Any]], str | None]:
+        stmt = ROWS.where(Group.company_id == company_id, *where)
+        return await paginate_rows(self.session, stmt, Group, page)
 
     def of_company(self, company_id: int) -> Select[Group]:
         return select(Group).where(Group.company_id == company_id)

@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import CompanyAuth, permission
 from app.auth.permissions import Permission
+from app.auth.reader import CompanyReader
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import ListQuery, SingleQuery
@@ -32,9 +33,9 @@ GROUP, GROUP_TYPE, GROUP_ROLE = "Group", "GroupType", "GroupRole"
 
 
 @router.get("/groups", tags=["GroupList"], response_model=ListEnvelope[GroupOut])
-async def list_groups(session: SessionDep, auth: CompanyAuth, params: ListQuery) -> JSONResponse:
-    rows, more = await group_service.list_groups(session, auth, params)
-    return envelope.present_page(GROUP, rows, more, presenters.group, GroupOut, params.fields)
+async def list_groups(session: SessionDep, auth: CompanyReader, params: ListQuery) -> JSONResponse:
+    rows, more = await group_service.list_group_rows(session, auth, params)
+    return envelope.present_page(GROUP, rows, more, presenters.group_row, GroupOut, params.fields)
 
 
 @router.post(

@@ -28,12 +28,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.auth.context import AuthContext
+from app.auth.context import AuthContext, CompanyScoped
 from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, combine, not_found
 from app.core.querying import FilterColumn, ListParams
@@ -92,11 +93,19 @@ async def create_company_group(session: AsyncSession, company: Company) -> Group
 
 
 async def list_groups(
-    session: AsyncSession, auth: AuthContext, params: ListParams
+    session: AsyncSession, auth: CompanyScoped, params: ListParams
 ) -> tuple[list[Group], str | None]:
     repository = GroupRepository(session)
-    stmt = repository.of_company(auth.company_or_raise.id).where(*params.where(GROUP_FILTERS))
+    stmt = repository.of_company(auth.company_id).where(*params.where(GROUP_FILTERS))
     return await repository.page(stmt, params, WITH_TYPE_AND_PARENT)
+
+
+async def list_group_rows(
+    session: AsyncSession, auth: CompanyScoped, params: ListParams
+) -> tuple[list[Row[Any]], str | None]:
+    """`list_groups` for `GET /groups`: Core rows (app/groups/repository.py `ROWS`)."""
+    where = params.where(GROUP_FILTERS)
+    return await GroupRepository(session).page_rows(auth.company_id, where, params.page)
 
 
 async def get_group(

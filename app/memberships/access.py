@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.permissions import Permission, effective
@@ -58,6 +60,16 @@ async def of_users(
     for membership in await repository.of_users(company_id, user_ids, for_rules=for_rules):
         assert membership.user_id is not None
         found[membership.user_id].append(membership)
+    return found
+
+
+async def rows_of_users(
+    session: AsyncSession, company_id: int, user_ids: Sequence[int]
+) -> dict[int, list[Row[Any]]]:
+    """``of_users`` as Core rows (app/memberships/repository.py `REF_ROWS`), by user id."""
+    found: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in await MembershipRepository(session).rows_of_users(company_id, user_ids):
+        found[row.user_id].append(row)
     return found
 
 

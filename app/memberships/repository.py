@@ -3,15 +3,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, delete, or_, select
+from sqlalchemy import Row, Select, delete, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.permissions import Permission
 from app.companies.models import Company
 from app.core.clock import utcnow
+from app.db import session as db_session
 from app.db.repository import Repository
 from app.groups.models import Group
+from app.invites.models import Invite
 from app.memberships.models import Membership
 from app.roles.models import Role, RolePermission
 from app.users.models import PERSON, User
@@ -22,6 +24,22 @@ WITH_REFS = (
     joinedload(Membership.invite),
     joinedload(Membership.group),
     joinedload(Membership.role),
+)
+# The same as Core rows (app/memberships/presenters.py `membership_row`).
+REF_ROWS = (
+    select(
+        Membership.user_id,
+        Membership.public_id,
+        Membership.expires_on,
+        User.public_id.label("user_public_id"),
+        Invite.public_id.label("invite_public_id"),
+        Group.public_id.label("group_public_id"),
+        Role.public_id.label("role_public_id"),
+    )
+    .outerjoin(User, User.id == Membership.user_id)
+    .outerjoin(Invite, Invite.id == Membership.invite_id)
+    .join(Group, Group.id == Membership.group_id)
+    .outerjoin(Role, Role.id == Membership.role_id)
 )
 # ... and, for the rules on changes, the role's permissions (one more query).
 WITH_RULES = (
@@ -123,6 +141,16 @@ class MembershipRepository(Repository[Membership]):
             .options(*WITH_RULES)
         )
         return {m.public_id: m for m in (await self.session.scalars(stmt)).unique()}
+
+    async def rows_of_users(self, company_id: int, user_ids: Sequence[int]) -> list[Row[Any]]:
+        """``of_users`` as Core rows with the references' public ids (`GET /users`)."""
+        if not user_ids:
+            return []
+        stmt = REF_ROWS.where(
+            Membership.company_id == company_id, Membership.user_id.in_(set(user_ids))
+        ).order_by(Membership.id)
+        result = await (await db_session.connection(self.session)).execute(stmt)
+        return list(result.all())  # type: ignore[arg-type]  # the labelled columns
 
     async def of_users(
         self, company_id: int, user_ids: Sequence[int], *, for_rules: bool = False

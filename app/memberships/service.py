@@ -31,6 +31,7 @@ from app.memberships.access import (
     company_access,
     members,
     of_users,
+    rows_of_users,
 )
 from app.memberships.creation import create_many
 from app.memberships.queries import FILTERS, get_membership, list_memberships
@@ -59,6 +60,7 @@ __all__ = [
     "of_users",
     "remove_users",
     "replace_for_user",
+    "rows_of_users",
     "update",
     "with_admin",
 ]

@@ -13,6 +13,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core import prefix
 from app.observability.logs import REQUEST_LOGGER, request_id_var
 from app.observability.metrics import HttpMetrics
 
@@ -29,7 +30,8 @@ def route_template(scope: Scope, root_path: str) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
     if isinstance(path, str):
-        return path
+        return path  # `/api/roles` is counted as `/roles`: the same operation
+    root_path += scope.get(prefix.SCOPE_KEY, "")  # `/api`, moved aside before routing
     mounted = scope.get("root_path", "")
     if mounted and mounted != root_path:  # a Mount (static files): its prefix
         return f"{mounted[len(root_path) :]}/{{path}}"

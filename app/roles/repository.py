@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app.db.repository import Repository
 from app.memberships.models import Membership
-from app.roles.models import Role
+from app.roles.models import Role, RolePermission
 
 WITH_PERMISSIONS = (selectinload(Role.permissions),)
 
@@ -33,6 +33,19 @@ class RoleRepository(Repository[Role]):
             .options(*WITH_PERMISSIONS)
         )
         return {role.public_id: role for role in await self.session.scalars(stmt)}
+
+    async def permission_ids(self, role_ids: Sequence[int]) -> dict[int, list[str]]:
+        """Each role's permission ids, in the order `Role.permissions` has them."""
+        found: dict[int, list[str]] = {role_id: [] for role_id in role_ids}
+        if role_ids:
+            stmt = (
+                select(RolePermission.role_id, RolePermission.permission)
+                .where(RolePermission.role_id.in_(role_ids))
+                .order_by(RolePermission.role_id, RolePermission.permission)
+            )
+            for role_id, permission in await self.session.execute(stmt):
+                found[role_id].append(permission)
+        return found
 
     async def names(self, company_id: int) -> dict[int, str]:
         """Every role name of the company, by internal id (a company has a handful of roles)."""

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import CompanyAuth, permission
 from app.auth.permissions import Permission
+from app.auth.reader import CompanyReader
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
 from app.core.querying import FieldsOnly, ListQuery
@@ -25,9 +26,13 @@ PermissionIdPath = Annotated[str, Path(alias="publicId", description="The permis
 
 
 @router.get("/roles", tags=["RoleList"], response_model=ListEnvelope[RoleOut])
-async def list_roles(session: SessionDep, auth: CompanyAuth, params: ListQuery) -> JSONResponse:
-    rows, more = await role_service.list_roles(session, auth, params)
-    return envelope.present_page(TYPE, rows, more, presenters.role, RoleOut, params.fields)
+async def list_roles(session: SessionDep, auth: CompanyReader, params: ListQuery) -> JSONResponse:
+    rows, permissions, more = await role_service.list_role_rows(session, auth, params)
+
+    def present(row: Any) -> dict[str, Any]:
+        return presenters.role_row(row, None if permissions is None else permissions[row.id])
+
+    return envelope.present_page(TYPE, rows, more, present, RoleOut, params.fields)
 
 
 @router.post(

@@ -26,14 +26,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.context import AuthContext
+from app.auth.context import AuthContext, CompanyScoped
 from app.auth.permissions import DEFAULT_ROLES, Permission
 from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine, not_found
-from app.core.querying import FilterColumn, ListParams, selects
+from app.core.querying import FilterColumn, ListParams, paginate_rows, selects
 from app.core.schemas import PublicIdItem
 from app.db.conflicts import parking_name
 from app.memberships import service as membership_service
@@ -51,6 +53,16 @@ FILTERS = {
     "enforceSso": FilterColumn(Role.enforce_sso, bool),
     "createdOn": FilterColumn(Role.created_on, datetime),
 }
+# What `GET /roles` reads of a role (app/roles/presenters.py `role_row`).
+ROW_COLUMNS = (
+    Role.id,
+    Role.public_id,
+    Role.name,
+    Role.description,
+    Role.enforce2fa,
+    Role.enforce_sso,
+    Role.custom,
+)
 # Wire name -> attribute, for PATCH.
 EDITABLE = (
     ("name", "name"),
@@ -78,13 +90,26 @@ async def seed_defaults(session: AsyncSession, company: Company) -> dict[str, Ro
 
 
 async def list_roles(
-    session: AsyncSession, auth: AuthContext, params: ListParams
+    session: AsyncSession, auth: CompanyScoped, params: ListParams
 ) -> tuple[list[Role], str | None]:
     repository = RoleRepository(session)
-    stmt = repository.of_company(auth.company_or_raise.id).where(*params.where(FILTERS))
+    stmt = repository.of_company(auth.company_id).where(*params.where(FILTERS))
     # The permissions cost a second query; load them only when the answer shows them.
     options = WITH_PERMISSIONS if selects(params.fields, "permissions", RoleOut) else ()
     return await repository.page(stmt, params, options)
+
+
+async def list_role_rows(
+    session: AsyncSession, auth: CompanyScoped, params: ListParams
+) -> tuple[list[Row[Any]], dict[int, list[str]] | None, str | None]:
+    """`list_roles` for `GET /roles`: Core rows, and each role's permission ids when the answer
+    shows them (None otherwise)."""
+    stmt = select(*ROW_COLUMNS).where(Role.company_id == auth.company_id)
+    rows, more = await paginate_rows(session, stmt.where(*params.where(FILTERS)), Role, params.page)
+    permissions = None
+    if selects(params.fields, "permissions", RoleOut):
+        permissions = await RoleRepository(session).permission_ids([row.id for row in rows])
+    return rows, permissions, more
 
 
 async def get_role(session: AsyncSession, auth: AuthContext, public_id: str) -> Role:

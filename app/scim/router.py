@@ -108,6 +108,6 @@ def _document_paths(app: FastAPI) -> None:
 
 
 def include(app: FastAPI) -> None:
+    """At `/` only; `/api` serves the same routes (app/core/prefix.py)."""
     app.include_router(router)
-    app.include_router(router, prefix="/api", include_in_schema=False)
     _document_paths(app)

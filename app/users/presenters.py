@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.clock import iso
-from app.memberships.presenters import membership
+from app.memberships.presenters import membership, membership_row
 from app.users.models import User
-from app.users.service import CompanyUser
+from app.users.service import CompanyUser, CompanyUserRow
 
 
 def my_user(user: User, otp_auth: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def my_user(user: User, otp_auth: dict[str, Any] | None = None) -> dict[str, Any
     }
 
 
-def company_user(view: CompanyUser) -> dict[str, Any]:
+def company_user(view: CompanyUser | CompanyUserRow) -> dict[str, Any]:
     """A user as a company sees them (`GET /users`): that company's memberships only."""
     user = view.user
     return {
@@ -48,7 +48,11 @@ def company_user(view: CompanyUser) -> dict[str, Any]:
             if view.registered_by is not None
             else None
         ),
-        "memberships": [membership(m) for m in view.memberships],
+        "memberships": (
+            [membership(m) for m in view.memberships]
+            if isinstance(view, CompanyUser)
+            else [membership_row(m) for m in view.memberships]
+        ),
         "apiApplications": [
             {"publicId": a.public_id, "name": a.name, "custom": {}} for a in view.applications
         ],

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from app.auth import headers
 from app.auth.dependencies import Auth, CompanyAuth, permission
 from app.auth.permissions import Permission
+from app.auth.reader import CompanyReader, read_permission
 from app.companies.schemas import CompanyRef
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
@@ -83,10 +84,10 @@ async def leave_companies(session: SessionDep, auth: Auth, body: Bulk[CompanyRef
     "/users",
     tags=["UserList"],
     response_model=ListEnvelope[UserOut],
-    **permission(Permission.VIEW_USERS),
+    **read_permission(Permission.VIEW_USERS),
 )
-async def list_users(session: SessionDep, auth: CompanyAuth, params: ListQuery) -> JSONResponse:
-    rows, more = await user_service.list_in_company(session, auth, params)
+async def list_users(session: SessionDep, auth: CompanyReader, params: ListQuery) -> JSONResponse:
+    rows, more = await user_service.list_rows_in_company(session, auth, params)
     return envelope.present_page(TYPE, rows, more, presenters.company_user, UserOut, params.fields)
 
 

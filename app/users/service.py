@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.applications.models import Application
-from app.auth.context import AuthContext
+from app.auth.context import AuthContext, CompanyScoped
 from app.auth.permissions import Permission
 from app.core import passwords, security
 from app.core.clock import utcnow
 from app.core.errors import AppError, BadRequest, Conflict, not_found
-from app.core.querying import FilterColumn, ListParams, Selection, selects
+from app.core.querying import FilterColumn, ListParams, Selection, paginate_rows, selects
 from app.memberships import service as membership_service
 from app.memberships.models import Membership
 from app.otp_auth import service as otp_service
@@ -145,6 +147,19 @@ async def create_service_account(
 
 # --- the company's users (`/users`, `/users/{publicId}`) -------------------------------------
 
+# What `GET /users` reads of a user (app/users/presenters.py `company_user`).
+ROW_COLUMNS = (
+    User.id,
+    User.public_id,
+    User.type,
+    User.name,
+    User.email_address,
+    User.support,
+    User.registered_on,
+    User.last_seen_on,
+    User.registered_by_id,
+    User.custom,
+)
 FILTERS = {
     "publicId": FilterColumn(User.public_id),
     "name": FilterColumn(User.name),
@@ -167,22 +182,42 @@ class CompanyUser:
     otp_required: bool = False
 
 
+@dataclass(slots=True)
+class CompanyUserRow:
+    """`CompanyUser` of `GET /users`: the user and the memberships as Core rows of what the
+    presenters read (`ROW_COLUMNS`, app/memberships/repository.py `REF_ROWS`)."""
+
+    user: Row[Any]
+    memberships: list[Row[Any]] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
+    registered_by: User | None = None
+    otp_required: bool = False
+
+
 def _wanted(fields: Selection | None, name: str) -> bool:
     """Whether the answer shows ``name`` (a relationship is loaded only then)."""
     return selects(fields, name, UserOut)
 
 
 async def _with_details(
-    session: AsyncSession, company_id: int, users: list[User], fields: Selection | None
-) -> list[CompanyUser]:
-    """The users with what the answer shows of them: one query per kind, never per user."""
+    session: AsyncSession,
+    company_id: int,
+    users: Sequence[User | Row[Any]],
+    fields: Selection | None,
+    *,
+    rows: bool = False,
+) -> list[Any]:
+    """The users with what the answer shows of them: one query per kind, never per user;
+    ``rows``: memberships as Core rows (`GET /users`)."""
     repository = UserRepository(session)
     ids = [u.id for u in users]
-    memberships = (
-        await membership_service.of_users(session, company_id, ids)
-        if _wanted(fields, "memberships")
-        else {}
-    )
+    memberships: dict[int, list[Any]] = {}
+    if _wanted(fields, "memberships"):
+        memberships = (
+            await membership_service.rows_of_users(session, company_id, ids)
+            if rows
+            else dict(await membership_service.of_users(session, company_id, ids))
+        )
     accounts = [u.id for u in users if u.type == SERVICE_ACCOUNT]
     applications = (
         await repository.applications_of(accounts) if _wanted(fields, "apiApplications") else {}
@@ -197,8 +232,9 @@ async def _with_details(
         if _wanted(fields, "otpauthRequired")
         else set()
     )
+    kind: Any = CompanyUserRow if rows else CompanyUser
     return [
-        CompanyUser(
+        kind(
             user=u,
             memberships=memberships.get(u.id, []),
             applications=applications.get(u.id, []),
@@ -210,14 +246,25 @@ async def _with_details(
 
 
 async def list_in_company(
-    session: AsyncSession, auth: AuthContext, params: ListParams
+    session: AsyncSession, auth: CompanyScoped, params: ListParams
 ) -> tuple[list[CompanyUser], str | None]:
     """`GET /users`: the people and service accounts holding a membership in the company."""
-    company_id = auth.company_or_raise.id
+    company_id = auth.company_id
     repository = UserRepository(session)
     stmt = repository.of_company(company_id).where(*params.where(FILTERS))
     rows, more = await repository.page(stmt, params)
     return await _with_details(session, company_id, rows, params.fields), more
+
+
+async def list_rows_in_company(
+    session: AsyncSession, auth: CompanyScoped, params: ListParams
+) -> tuple[list[CompanyUserRow], str | None]:
+    """`list_in_company` with Core rows for the users and their memberships (`GET /users`)."""
+    company_id = auth.company_id
+    stmt = UserRepository(session).of_company(company_id).with_only_columns(*ROW_COLUMNS)
+    page = await paginate_rows(session, stmt.where(*params.where(FILTERS)), User, params.page)
+    rows, more = page
+    return await _with_details(session, company_id, rows, params.fields, rows=True), more
 
 
 async def get_in_company(
@@ -232,7 +279,8 @@ async def get_in_company(
     if user is None:
         raise not_found("User")
     fields = params.fields if params is not None else None
-    return (await _with_details(session, company_id, [user], fields))[0]
+    found: CompanyUser = (await _with_details(session, company_id, [user], fields))[0]
+    return found
 
 
 async def remove_from_company(
