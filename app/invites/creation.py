@@ -23,7 +23,7 @@ from app.invites.lifecycle import close_many
 from app.invites.models import EXPIRED, PENDING, Invite
 from app.invites.repository import InviteRepository
 from app.invites.schemas import GroupRole, InviteCreate
-from app.invites.status import status_of
+from app.invites.status import ALREADY_INVITED, ALREADY_MEMBER, status_of
 from app.memberships.models import Membership
 from app.roles.models import Role
 from app.users import service as user_service
@@ -136,12 +136,19 @@ def _address_problems(
     """A member already, or invited already (an expired invite may be replaced)."""
     key = normalize_email(address)
     if key in members:
-        return [Conflict(f"{address} is already a member of this company", "emailAddress")]
+        return [
+            Conflict(
+                f"{address} is already a member of this company",
+                "emailAddress",
+                code=ALREADY_MEMBER,
+            )
+        ]
     if key in pending and status_of(pending[key], now) == PENDING:
         return [
             Conflict(
                 f"{address} has already been invited to this company",
                 "emailAddress",
+                code=ALREADY_INVITED,
             )
         ]
     return []
