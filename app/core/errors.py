@@ -97,16 +97,12 @@ def not_found(what: str, property_name: str | None = "publicId") -> NotFound:
     return NotFound(f"{what} not found", property_name)
 
 
-def combine(errors: list[AppError]) -> AppError:
-    """Many item errors of one bulk request as one error; the most severe status wins."""
+def combine(errors: list[AppError], *, bulk: bool = True) -> AppError:
+    """The errors of one request as one error, the most severe status winning: every failing
+    item of a bulk body (each attributed with `at_index`), or of a path-id request (not
+    ``bulk``), which names no list index."""
     first = max(errors, key=lambda e: e.status_code)
-    combined = type(first)("", items=[item for e in errors for item in e.items])
-    return combined
-
-
-def bulk_error(errors: list[AppError], *, bulk: bool) -> AppError:
-    """The errors of a request as one; a path-id request (not bulk) names no list index."""
-    error = combine(errors)
+    items = [item for e in errors for item in e.items]
     if not bulk:
-        error.items = [replace(i, list_index=None) for i in error.items]
-    return error
+        items = [replace(i, list_index=None) for i in items]
+    return type(first)("", items=items)
