@@ -24,7 +24,6 @@ The rules where IXON's contract says nothing (ours, kept in one place):
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +35,7 @@ from sqlalchemy.orm import aliased
 from app.auth.context import AuthContext
 from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, combine, not_found
+from app.core.names import name_key, plural, unique_names, unique_renames
 from app.core.querying import FilterColumn, ListParams
 from app.db.conflicts import parking_name
 from app.groups.models import Group, GroupType
@@ -137,42 +137,28 @@ async def get_group_type(
 # --- shared ----------------------------------------------------------------------------------
 
 
-def _at(error: AppError, index: int | None) -> AppError:
-    """Attribute an error to a bulk item; single-object requests have no index."""
-    return error if index is None else error.at_index(index)
-
-
-def _key(name: str) -> str:
-    return name.strip().casefold()
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _rename(group_type: GroupType | None, name: str | None) -> tuple[str, str] | None:
+    return None if group_type is None or name is None else (group_type.name, name)
 
 
 # --- group types -----------------------------------------------------------------------------
 
 GROUP_TYPE_EDITABLE = ("name", "description", "order", "color", "custom")
+TYPE_NAME_EXISTS = 'A group type named "{name}" exists already in this company'
 
 
 async def create_group_types(
     session: AsyncSession, auth: AuthContext, items: Sequence[GroupTypeCreate]
 ) -> list[GroupType]:
     company = auth.company_or_raise
-    taken = {_key(n) for n in (await GroupTypeRepository(session).names(company.id)).values()}
-    sent: set[str] = set()
-    errors: list[AppError] = []
-    for index, item in enumerate(items):
-        key = _key(item.name)
-        if key in taken:
-            message = f'A group type named "{item.name}" exists already in this company'
-            errors.append(Conflict(message, "name").at_index(index))
-        elif key in sent:
-            message = f'The name "{item.name}" is given to more than one group type here'
-            errors.append(Conflict(message, "name").at_index(index))
-        sent.add(key)
-    if errors:
-        raise combine(errors)
+    clashes = unique_names(
+        [item.name for item in items],
+        (await GroupTypeRepository(session).names(company.id)).values(),
+        exists=TYPE_NAME_EXISTS,
+        repeated='The name "{name}" is given to more than one group type here',
+    )
+    if clashes:
+        raise combine(list(clashes.values()))
     created = [
         GroupType(
             company_id=company.id,
@@ -216,31 +202,26 @@ async def _update_group_types(
     errors: list[AppError] = []
     seen: set[str] = set()
     for index, (public_id, patch) in enumerate(changes):
-        where = index if bulk else None
         group_type = found.get(public_id)
         if group_type is None:
-            errors.append(_at(not_found("Group type"), where))
+            errors.append(not_found("Group type").at_index(index))
         elif public_id in seen:
             message = "This group type is listed more than once in the request"
-            errors.append(_at(BadRequest(message, "publicId"), where))
+            errors.append(BadRequest(message, "publicId").at_index(index))
         elif patch.name is not None:
             names[group_type.id] = patch.name
         seen.add(public_id)
-    # Checked on the outcome, so two types may swap names in one request.
-    counts = Counter(_key(name) for name in names.values())
-    for index, (public_id, patch) in enumerate(changes):
-        group_type = found.get(public_id)
-        if group_type is None or patch.name is None or _key(patch.name) == _key(group_type.name):
-            continue
-        if counts[_key(patch.name)] > 1:
-            message = f'A group type named "{patch.name}" exists already in this company'
-            errors.append(_at(Conflict(message, "name"), index if bulk else None))
+    errors += unique_renames(
+        [_rename(found.get(public_id), patch.name) for public_id, patch in changes],
+        names.values(),
+        exists=TYPE_NAME_EXISTS,
+    )
     if errors:
-        raise combine(errors)
+        raise combine(errors, bulk=bulk)
     renamed = [
         found[public_id]
         for public_id, patch in changes
-        if patch.name is not None and _key(patch.name) != _key(found[public_id].name)
+        if patch.name is not None and name_key(patch.name) != name_key(found[public_id].name)
     ]
     if len(renamed) > 1:  # types may swap names; the unique index holds at every row written
         for group_type in renamed:
@@ -264,21 +245,20 @@ async def delete_group_types(
     errors: list[AppError] = []
     chosen: dict[int, GroupType] = {}
     for index, public_id in enumerate(public_ids):
-        where = index if bulk else None
         group_type = found.get(public_id)
         if group_type is None:
-            errors.append(_at(not_found("Group type"), where))
+            errors.append(not_found("Group type").at_index(index))
         elif group_type.id in in_use:
-            used = _plural(in_use[group_type.id], "group")
+            used = plural(in_use[group_type.id], "group")
             message = (
                 f'Group type "{group_type.name}" is used by {used}; give them another type '
                 "before deleting it"
             )
-            errors.append(_at(Conflict(message, "publicId"), where))
+            errors.append(Conflict(message, "publicId").at_index(index))
         else:
             chosen[group_type.id] = group_type
     if errors:
-        raise combine(errors)
+        raise combine(errors, bulk=bulk)
     await session.flush()
     await repository.delete_ids(list(chosen))
 
@@ -374,31 +354,30 @@ async def _update_groups(
     seen: set[str] = set()
     moved: dict[int, int] = {}  # group id -> index of the item that moves it
     for index, (public_id, patch) in enumerate(changes):
-        where = index if bulk else None
         group = found.get(public_id)
         if group is None:
-            errors.append(_at(not_found("Group"), where))
+            errors.append(not_found("Group").at_index(index))
             continue
         if public_id in seen:
             message = "This group is listed more than once in the request"
-            errors.append(_at(BadRequest(message, "publicId"), where))
+            errors.append(BadRequest(message, "publicId").at_index(index))
             continue
         seen.add(public_id)
         if patch.type is not None and patch.type.publicId not in types:
-            errors.append(_at(not_found("Group type", "type"), where))
+            errors.append(not_found("Group type", "type").at_index(index))
         if "parent" not in patch.model_fields_set:
             continue
         if group.is_company_group:
             if patch.parent is not None:
                 message = "The company group is the root of the company's groups: it has no parent"
-                errors.append(_at(BadRequest(message, "parent"), where))
+                errors.append(BadRequest(message, "parent").at_index(index))
             continue
         assert root is not None
         parent = root if patch.parent is None else parents.get(patch.parent.publicId)
         if parent is None:
-            errors.append(_at(not_found("Parent group", "parent"), where))
+            errors.append(not_found("Parent group", "parent").at_index(index))
         elif parent.id == group.id:
-            errors.append(_at(BadRequest("A group cannot be its own parent", "parent"), where))
+            errors.append(BadRequest("A group cannot be its own parent", "parent").at_index(index))
         else:
             tree[group.id] = parent.id
             moved[group.id] = index
@@ -406,9 +385,9 @@ async def _update_groups(
     for group_id, index in moved.items():
         if _creates_cycle(tree, group_id):
             message = "This parent would put the group inside itself (a cycle)"
-            errors.append(_at(BadRequest(message, "parent"), index if bulk else None))
+            errors.append(BadRequest(message, "parent").at_index(index))
     if errors:
-        raise combine(errors)
+        raise combine(errors, bulk=bulk)
     for public_id, patch in changes:
         group = found[public_id]
         if patch.name is not None:
@@ -434,23 +413,22 @@ async def delete_groups(
     children = await groups.children_outside(ids, ids)
     errors: list[AppError] = []
     for index, public_id in enumerate(public_ids):
-        where = index if bulk else None
         group = found.get(public_id)
         if group is None:
-            errors.append(_at(not_found("Group"), where))
+            errors.append(not_found("Group").at_index(index))
         elif group.is_company_group:
             message = "The company group cannot be deleted"
-            errors.append(_at(Conflict(message, "publicId"), where))
+            errors.append(Conflict(message, "publicId").at_index(index))
         elif group.id in children:
             names = children[group.id]
             shown = ", ".join(f'"{n}"' for n in names[:5]) + (", ..." if len(names) > 5 else "")
             message = (
-                f'Group "{group.name}" still has {_plural(len(names), "child group")} ({shown}); '
+                f'Group "{group.name}" still has {plural(len(names), "child group")} ({shown}); '
                 "delete or move them first, or delete them in the same request"
             )
-            errors.append(_at(Conflict(message, "publicId"), where))
+            errors.append(Conflict(message, "publicId").at_index(index))
     if errors:
-        raise combine(errors)
+        raise combine(errors, bulk=bulk)
     await groups.delete_ids(ids)
     await session.flush()
     await membership_service.assert_admin_remains(session, company.id)
