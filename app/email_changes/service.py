@@ -190,9 +190,6 @@ async def cancel_mine(
     await _cancel(session, list(found.values()))
 
 
-# --- the link from the e-mail (`/email-address-changes/me*`) --------------------------------
-
-
 async def _open(session: AsyncSession, secret: str | None) -> tuple[ActionToken, ChangeView]:
     token = await links.require(session, links.EMAIL_CHANGE, secret)
     repository = EmailChangeRepository(session)

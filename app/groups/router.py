@@ -29,9 +29,6 @@ router = APIRouter()
 GROUP, GROUP_TYPE, GROUP_ROLE = "Group", "GroupType", "GroupRole"
 
 
-# --- groups ----------------------------------------------------------------------------------
-
-
 @router.get("/groups", tags=["GroupList"], response_model=ListEnvelope[GroupOut])
 async def list_groups(session: SessionDep, auth: CompanyAuth, params: ListQuery) -> JSONResponse:
     rows, more = await group_service.list_groups(session, auth, params)
@@ -121,9 +118,6 @@ async def delete_group(
 ) -> JSONResponse:
     await group_service.delete_groups(session, auth, [public_id], bulk=False)
     return envelope.success(GROUP, None)
-
-
-# --- group types -----------------------------------------------------------------------------
 
 
 @router.get("/group-types", tags=["GroupTypeList"], response_model=ListEnvelope[GroupTypeOut])

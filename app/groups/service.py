@@ -102,9 +102,6 @@ async def get_group(
     return group
 
 
-# --- groups ----------------------------------------------------------------------------------
-
-
 async def create_groups(
     session: AsyncSession, auth: AuthContext, items: Sequence[GroupCreate]
 ) -> list[Group]:
@@ -271,9 +268,6 @@ async def delete_groups(
     await groups.delete_ids(ids)
     await session.flush()
     await membership_service.assert_admin_remains(session, company.id)
-
-
-# --- the caller's roles per group ------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,6 @@ from app.memberships.models import Membership
 from app.memberships.repository import Key, MembershipRepository
 from app.roles.models import Role
 
-# --- the last administrator ---------------------------------------------------------------
-
 
 async def lock_companies(session: AsyncSession, company_ids: Iterable[int]) -> None:
     """Serialises the changes that could take a company's last administrator away.
@@ -69,9 +67,6 @@ async def assert_admin_remains(session: AsyncSession, company_id: int) -> None:
         )
 
 
-# --- the permission ceiling ---------------------------------------------------------------
-
-
 def _beyond(auth: AuthContext, role: Role | None) -> list[str]:
     """The permissions of ``role`` the caller does not hold (none for an administrator)."""
     if role is None or auth.has(Permission.COMPANY_ADMIN):
@@ -103,9 +98,6 @@ def assert_may_change(auth: AuthContext, membership: Membership, what: str) -> N
         )
 
 
-# --- one membership per holder, group and role ---------------------------------------------
-
-
 def membership_key(membership: Membership) -> Key:
     """What must be unique: holder (user or invite), group and role."""
     return (membership.user_id, membership.invite_id, membership.group_id, membership.role_id)
@@ -124,6 +116,3 @@ async def flush(session: AsyncSession) -> None:
         await session.flush()
     except IntegrityError as error:
         raise conflict(error) from None
-
-
-# --- errors -------------------------------------------------------------------------------

@@ -94,9 +94,6 @@ async def get_role(session: AsyncSession, auth: AuthContext, public_id: str) -> 
     return role
 
 
-# --- checks ----------------------------------------------------------------------------------
-
-
 NAME_EXISTS = 'A role named "{name}" exists already in this company'
 
 
@@ -144,9 +141,6 @@ async def _role_to_change(
         raise not_found("Role", property_name)
     _assert_may_change(auth, role, property_name)
     return role
-
-
-# --- roles -----------------------------------------------------------------------------------
 
 
 async def create_roles(
@@ -287,9 +281,6 @@ async def delete_roles(
     await session.flush()
     await repository.delete_ids(list(chosen))  # their permissions go with them (cascade)
     await membership_service.assert_admin_remains(session, company.id)
-
-
-# --- role permissions ------------------------------------------------------------------------
 
 
 async def _set_permissions(session: AsyncSession, role: Role, target: set[str]) -> set[str]:

@@ -143,8 +143,6 @@ async def create_service_account(
     )
 
 
-# --- the company's users (`/users`, `/users/{publicId}`) -------------------------------------
-
 FILTERS = {
     "publicId": FilterColumn(User.public_id),
     "name": FilterColumn(User.name),
