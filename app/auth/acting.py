@@ -4,7 +4,7 @@ checked as for an API call."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access_tokens.models import AccessToken
@@ -13,7 +13,6 @@ from app.audit import context as audit_context
 from app.auth.context import AuthContext
 from app.auth.permissions import Permission
 from app.companies.models import Company
-from app.core.clock import utcnow
 from app.core.errors import NotFound
 from app.memberships import service as membership_service
 from app.memberships.models import Membership
@@ -33,7 +32,7 @@ async def _first_admin(session: AsyncSession, company_id: str) -> User | None:
             Company.public_id == company_id,
             User.type == PERSON,
             RolePermission.permission == Permission.COMPANY_ADMIN.value,
-            or_(Membership.expires_on.is_(None), Membership.expires_on > utcnow()),
+            Membership.live(),
         )
         .order_by(Membership.id)
         .limit(1)

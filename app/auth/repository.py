@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, literal, or_, select
+from sqlalchemy import Select, and_, bindparam, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -54,10 +54,7 @@ def _statement(with_company: bool) -> Select[Any]:
     )
     if not with_company:
         return stmt.add_columns(*(literal(None) for _ in range(5)))
-    live = or_(
-        Membership.expires_on.is_(None),
-        Membership.expires_on > bindparam("now", type_=Membership.expires_on.type),
-    )
+    live = Membership.live(bindparam("now", type_=Membership.expires_on.type))
     return (
         stmt.add_columns(
             Company, Membership.id, RolePermission.permission, Role.enforce2fa, OtpAuth.id
