@@ -29,7 +29,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
-from app.auth.permissions import DEFAULT_ROLES, Permission
+from app.auth.permissions import CATALOGUE, DEFAULT_ROLES, beyond
 from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine, not_found
 from app.core.names import name_key, plural, unique_names, unique_renames
@@ -41,7 +41,6 @@ from app.roles.models import Role, RolePermission
 from app.roles.repository import WITH_PERMISSIONS, RoleRepository
 from app.roles.schemas import RoleBulkUpdate, RoleCreate, RoleOut, RoleUpdate
 
-CATALOGUE = frozenset(p.value for p in Permission)
 # IXON declares no `filters` on GET /roles, but its clients send `eq(name,"...")` there.
 FILTERS = {
     "publicId": FilterColumn(Role.public_id),
@@ -114,7 +113,7 @@ def _check_permissions(
                     f"'{raw}' is not a permission; GET /permissions lists them", property_name
                 )
             )
-        elif raw not in auth.permissions:
+        elif beyond(auth.permissions, [raw]):
             errors.append(
                 Forbidden(f"You cannot grant {raw}: you do not hold it yourself", property_name)
             )
@@ -124,10 +123,10 @@ def _check_permissions(
 
 
 def _assert_may_change(auth: AuthContext, role: Role, property_name: str = "publicId") -> None:
-    beyond = sorted(p for p in role.permission_ids if p in CATALOGUE and p not in auth.permissions)
-    if beyond:
+    lacking = beyond(auth.permissions, role.permission_ids)
+    if lacking:
         raise Forbidden(
-            f'Role "{role.name}" grants {", ".join(beyond)}, which you do not hold; only someone '
+            f'Role "{role.name}" grants {", ".join(lacking)}, which you do not hold; only someone '
             "who holds every permission of a role may change or delete it",
             property_name,
         )
