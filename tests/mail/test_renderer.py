@@ -34,6 +34,7 @@ CONTEXT: dict[str, Any] = {
     "changed_on": EXPIRES,
     "device_name": "Ada's phone",
     "admin_name": "Grace Hopper",
+    "address": "ada@example.com",
 }
 
 
