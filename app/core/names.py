@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, Conflict
+from app.db.conflicts import parking_name
+
+
+class Named(Protocol):
+    name: str
+    public_id: str
 
 
 def name_key(name: str) -> str:
@@ -47,6 +56,18 @@ def unique_renames(
         for old, new in [rename]
         if name_key(new) != name_key(old) and counts[name_key(new)] > 1
     ]
+
+
+async def park_renamed(session: AsyncSession, renames: Sequence[tuple[Named, str | None]]) -> None:
+    """Rows may swap names in one request, and a unique index holds at every row written: when
+    more than one row is renamed, each first takes a name nobody has (flushed)."""
+    renamed = [
+        row for row, name in renames if name is not None and name_key(name) != name_key(row.name)
+    ]
+    if len(renamed) > 1:
+        for row in renamed:
+            row.name = parking_name(row.public_id)
+        await session.flush()
 
 
 def plural(count: int, word: str) -> str:

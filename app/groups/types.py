@@ -10,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
 from app.core.errors import AppError, BadRequest, Conflict, combine, not_found
-from app.core.names import name_key, plural, unique_names, unique_renames
+from app.core.names import park_renamed, plural, unique_names, unique_renames
 from app.core.querying import FilterColumn, ListParams
-from app.db.conflicts import parking_name
 from app.groups.models import GroupType
 from app.groups.repository import GroupTypeRepository
 from app.groups.schemas import GroupTypeBulkUpdate, GroupTypeCreate, GroupTypeUpdate
@@ -124,15 +123,7 @@ async def _update_group_types(
     )
     if errors:
         raise combine(errors, bulk=bulk)
-    renamed = [
-        found[public_id]
-        for public_id, patch in changes
-        if patch.name is not None and name_key(patch.name) != name_key(found[public_id].name)
-    ]
-    if len(renamed) > 1:  # types may swap names; the unique index holds at every row written
-        for group_type in renamed:
-            group_type.name = parking_name(group_type.public_id)
-        await session.flush()
+    await park_renamed(session, [(found[public_id], patch.name) for public_id, patch in changes])
     for public_id, patch in changes:
         values = patch.model_dump(exclude_unset=True)
         for name in GROUP_TYPE_EDITABLE:
