@@ -32,10 +32,9 @@ from app.auth.context import AuthContext
 from app.auth.permissions import CATALOGUE, DEFAULT_ROLES, beyond
 from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine, not_found
-from app.core.names import name_key, plural, unique_names, unique_renames
+from app.core.names import park_renamed, plural, unique_names, unique_renames
 from app.core.querying import FilterColumn, ListParams, selects
 from app.core.schemas import PublicIdItem
-from app.db.conflicts import parking_name
 from app.memberships import service as membership_service
 from app.roles.models import Role, RolePermission
 from app.roles.repository import WITH_PERMISSIONS, RoleRepository
@@ -228,24 +227,13 @@ async def _update(
     )
     if errors:
         raise combine(errors, bulk=bulk)
-    await _park_renamed(session, [(roles[public_id], patch.name) for public_id, patch in changes])
+    await park_renamed(session, [(roles[public_id], patch.name) for public_id, patch in changes])
     for public_id, patch in changes:
         values = patch.model_dump(exclude_unset=True)
         for wire, attribute in EDITABLE:
             if wire in values:
                 setattr(roles[public_id], attribute, values[wire])
     await session.flush()
-
-
-async def _park_renamed(session: AsyncSession, renames: Sequence[tuple[Role, str | None]]) -> None:
-    """Roles may swap names in one request; the unique index holds at every row written."""
-    renamed = [
-        role for role, name in renames if name is not None and name_key(name) != name_key(role.name)
-    ]
-    if len(renamed) > 1:
-        for role in renamed:
-            role.name = parking_name(role.public_id)
-        await session.flush()
 
 
 async def delete_roles(
@@ -294,10 +282,8 @@ async def _set_permissions(session: AsyncSession, role: Role, target: set[str]) 
     return removed
 
 
-async def add_permissions(
-    session: AsyncSession, auth: AuthContext, role_id: str, items: Sequence[PublicIdItem]
-) -> None:
-    role = await _role_to_change(session, auth, role_id)
+def _grantable(auth: AuthContext, items: Sequence[PublicIdItem]) -> set[str]:
+    """The permission ids of a `/roles/{id}/permissions` body, each one the caller may grant."""
     errors: list[AppError] = []
     wanted: set[str] = set()
     for index, item in enumerate(items):
@@ -306,22 +292,21 @@ async def add_permissions(
         wanted |= valid
     if errors:
         raise combine(errors)
-    await _set_permissions(session, role, set(role.permission_ids) | wanted)
+    return wanted
+
+
+async def add_permissions(
+    session: AsyncSession, auth: AuthContext, role_id: str, items: Sequence[PublicIdItem]
+) -> None:
+    role = await _role_to_change(session, auth, role_id)
+    await _set_permissions(session, role, set(role.permission_ids) | _grantable(auth, items))
 
 
 async def replace_permissions(
     session: AsyncSession, auth: AuthContext, role_id: str, items: Sequence[PublicIdItem]
 ) -> None:
     role = await _role_to_change(session, auth, role_id)
-    errors: list[AppError] = []
-    wanted: set[str] = set()
-    for index, item in enumerate(items):
-        valid, problems = _check_permissions(auth, [item.publicId], "publicId")
-        errors += [problem.at_index(index) for problem in problems]
-        wanted |= valid
-    if errors:
-        raise combine(errors)
-    await _set_permissions(session, role, wanted)
+    await _set_permissions(session, role, _grantable(auth, items))
 
 
 async def remove_permissions(
