@@ -81,20 +81,8 @@ async def send_reset(session: AsyncSession, settings: Settings, request: ResetRe
     if user is None or user.email_address is None:
         return
     branding = await branding_service.resolve(session, settings, request.branding_fqdn)
-    expires = utcnow() + RECOVER_TTL
-    secret = await links.issue(session, links.ACCESS_RECOVER, user.public_id, expires)
-    await queue(
-        session,
-        "password_reset",
-        to=user.email_address,
-        context={
-            "link": _link(branding, settings, secret),
-            "expires_on": expires,
-            "name": user.name,
-        },
-        branding=branding.mail(settings),
-        reference=user.public_id,
-        audience=Audience.of(user),
+    await _queue_with_reset_link(
+        session, settings, user, user.email_address, branding, "password_reset"
     )
 
 
@@ -176,12 +164,26 @@ async def notify_account_exists(
     password-reset link (the same kind of link `POST /access-recover` sends)."""
     if user.email_address is None:
         return
+    await _queue_with_reset_link(
+        session, settings, user, user.email_address, branding, "account_exists"
+    )
+
+
+async def _queue_with_reset_link(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    to: str,
+    branding: BrandingView,
+    kind: str,
+) -> None:
+    """``kind`` to ``user``, carrying a fresh password-reset link (earlier ones stop working)."""
     expires = utcnow() + RECOVER_TTL
     secret = await links.issue(session, links.ACCESS_RECOVER, user.public_id, expires)
     await queue(
         session,
-        "account_exists",
-        to=user.email_address,
+        kind,
+        to=to,
         context={
             "link": _link(branding, settings, secret),
             "expires_on": expires,
