@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.access_tokens import service as token_service
@@ -16,7 +16,6 @@ from app.companies import service as company_service
 from app.companies.models import Company
 from app.companies.schemas import CompanyCreate
 from app.core import security
-from app.core.clock import utcnow
 from app.core.errors import Conflict
 from app.memberships.models import Membership
 from app.roles.models import RolePermission
@@ -107,7 +106,7 @@ async def companies(session: AsyncSession) -> list[CompanySummary]:
         c.public_id: CompanySummary(c.public_id, c.name)
         for c in await session.scalars(select(Company).order_by(Company.id))
     }
-    live = or_(Membership.expires_on.is_(None), Membership.expires_on > utcnow())
+    live = Membership.live()
     counts = select(Company.public_id, func.count(distinct(Membership.user_id))).join(
         Membership, Membership.company_id == Company.id
     )

@@ -1,46 +1,40 @@
-"""The `ixon-api` command: serve, migrate, bootstrap, openapi, outbox, application."""
+"""The `ixon-api` command: serve, migrate, bootstrap and openapi here, every domain's own
+commands registered from its cli.py."""
 
 from __future__ import annotations
 
-import asyncio
-import getpass
 import json
 import os
 import secrets
 import shutil
-import sys
 import tempfile
-from collections import Counter
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.access_tokens.cli import token_cli
+from app.applications.cli import application_cli
 from app.audit.cli import audit_cli
-from app.auth.permissions import Permission
 from app.brandings.cli import branding_cli
+from app.companies.cli import company_cli
 from app.config import get_settings
-from app.core.errors import AppError, ErrorItem
-from app.setup_cli import company_cli, public_url, show, warn_if_unreachable
+from app.core.commands import err, fail, in_session, out
+from app.invites.cli import invite
+from app.mail.cli import outbox
+from app.setup_cli import public_url, show
+from app.users.cli import users_cli
 from app.webhooks.cli import webhook_cli
 
-if TYPE_CHECKING:
-    from app.users.service import CompanyUser
-
-T = TypeVar("T")
 cli = typer.Typer(
     help="IXON-compatible user-management API: run it, migrate it, set it up.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-application_cli = typer.Typer(help="The Api-Application registry.", no_args_is_help=True)
-users_cli = typer.Typer(help="A company's users: list them, remove them.", no_args_is_help=True)
-token_cli = typer.Typer(help="Access tokens for scripts.", no_args_is_help=True)
+# Each domain's commands live in its own cli.py; `--help` lists them in this order (commands
+# first, then groups, each in the order registered).
 cli.add_typer(application_cli, name="application")
 cli.add_typer(users_cli, name="users")
 cli.add_typer(token_cli, name="token")
@@ -49,51 +43,8 @@ cli.add_typer(company_cli, name="company")
 cli.command("public-url")(public_url)
 cli.add_typer(audit_cli, name="audit")
 cli.add_typer(webhook_cli, name="webhook")
-out = Console()
-err = Console(stderr=True)
 WORKER_HEALTHCHECK_SECONDS = 30
 OPENAPI_PATH = Path(__file__).resolve().parents[1] / "openapi" / "openapi.json"
-
-
-def fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(1)
-
-
-def read_secret(prompt: str) -> str:
-    """From the terminal without echo, or the first line of standard input in a pipe."""
-    if sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    return sys.stdin.readline().rstrip("\r\n")
-
-
-def in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``work`` in one transaction, committed if it succeeds; AppErrors become one line."""
-    import app.db.models  # noqa: F401 - every mapper, so relationships resolve
-    from app.audit import context as audit_context
-    from app.db.session import create_engine, create_sessionmaker
-
-    async def run() -> T:
-        engine = create_engine(get_settings())
-        try:
-            async with create_sessionmaker(engine)() as session:
-                audit_context.command_line(session)
-                result = await work(session)
-                await session.commit()
-                return result
-        finally:
-            await engine.dispose()
-
-    try:
-        return asyncio.run(run())
-    except AppError as error:
-        raise fail("; ".join(_described(i) for i in error.items)) from None
-
-
-def _described(item: ErrorItem) -> str:
-    """An error item as a line: IXON's terse header texts (`Invalid value`) need their header."""
-    name = item.property_name
-    return f"{name}: {item.message}" if name and name not in item.message else item.message
 
 
 @cli.command()
@@ -235,240 +186,8 @@ def openapi(
     out.print(f"wrote {path}")
 
 
-@cli.command()
-def outbox(
-    once: Annotated[bool, typer.Option("--once", help="Send what is due now, then exit.")] = False,
-) -> None:
-    """Run only the outbox mail worker, until Ctrl-C."""
-    from app.mail.runner import run_alone
-    from app.observability import logs
-
-    settings = get_settings()
-    logs.configure(settings)
-    if not once:
-        out.print(f"outbox worker running ({settings.mail_backend}); Ctrl-C stops it")
-    try:
-        worker = asyncio.run(run_alone(settings, once=once))
-    except KeyboardInterrupt:
-        return
-    out.print(f"outbox: {worker.sent_count} sent, {worker.failed_count} failed")
-
-
-@application_cli.command("add")
-def application_add(
-    name: Annotated[str, typer.Argument(help="A name for the application.")],
-) -> None:
-    """Register an application; prints its Api-Application id."""
-    from app.applications import service
-
-    application = in_session(lambda session: service.add(session, name))
-    typer.echo(application.public_id)
-
-
-@application_cli.command("list")
-def application_list() -> None:
-    """List the registered applications."""
-    from app.applications import service
-
-    table = Table("Api-Application", "name", "enabled", "service account")
-    for a in in_session(service.list_all):
-        table.add_row(
-            a.public_id, a.name, "yes" if a.enabled else "no", "yes" if a.owner_user_id else ""
-        )
-    out.print(table)
-
-
-@application_cli.command("disable")
-def application_disable(
-    public_id: Annotated[str, typer.Argument(help="The Api-Application id.")],
-) -> None:
-    """Disable an application: every request naming it is refused from now on."""
-    from app.applications import service
-
-    in_session(lambda session: service.set_enabled(session, public_id, False))
-    out.print(f"application {public_id} disabled")
-
-
-@application_cli.command("enable")
-def application_enable(
-    public_id: Annotated[str, typer.Argument(help="The Api-Application id.")],
-) -> None:
-    """Enable a disabled application again."""
-    from app.applications import service
-
-    in_session(lambda session: service.set_enabled(session, public_id, True))
-    out.print(f"application {public_id} enabled")
-
-
-CompanyOption = Annotated[str, typer.Option("--company", help="The company's publicId.")]
-AsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as",
-        help="Act as this person of the company (e-mail); default: its first administrator.",
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
-
-
-@cli.command()
-def invite(
-    csv_file: Annotated[
-        Path,
-        typer.Option(
-            "--csv",
-            exists=True,
-            dir_okay=False,
-            help="UTF-8 CSV with a header row: email, group, role, message (message optional; "
-            "group and role by name or publicId; an empty group is the company group), "
-            "separated by commas, semicolons (Excel in NL/DE) or tabs.",
-        ),
-    ],
-    company: CompanyOption,
-    branding: Annotated[
-        str | None,
-        typer.Option(help="The Api-Branding domain of the e-mails; default IXON_DEFAULT_BRANDING."),
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")
-    ] = False,
-    as_email: AsOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Invite many people at once from a CSV file, as POST /invites does, row by row.
-
-    Prints a result per row (invited, or `would invite` in a dry run, already member, already
-    invited, invalid) and exits with 1 when any row is invalid. Warns when the links would
-    point at a port where nothing answers. Invited rows are committed one by one: run the same file
-    again after an interruption and the done rows answer `already invited`."""
-    from rich.progress import Progress
-
-    from app import invite_import as operations
-
-    settings = get_settings()
-    try:
-        rows = operations.read_invite_csv(csv_file)
-    except AppError as error:
-        raise fail(error.items[0].message) from None
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("dry run" if dry_run else "inviting", total=len(rows))
-        results = in_session(
-            lambda session: operations.invite_all(
-                session,
-                settings,
-                company_id=company,
-                as_email=as_email,
-                branding=branding or settings.default_branding,
-                rows=rows,
-                dry_run=dry_run,
-                done=lambda _result: progress.advance(task),
-            )
-        )
-    invalid = sum(r.outcome is operations.Outcome.INVALID for r in results)
-    if any(r.outcome in operations.SENDS for r in results):
-        links = in_session(
-            lambda session: operations.links_base(
-                session, settings, branding or settings.default_branding
-            )
-        )
-        warn_if_unreachable(links, "the invitation links")
-    if as_json:
-        typer.echo(json.dumps([r.as_json() for r in results]))
-    else:
-        title = "dry run: nothing was written" if dry_run else None
-        table = Table("line", "e-mail", "result", "detail", title=title)
-        for r in results:
-            style = "red" if r.outcome is operations.Outcome.INVALID else None
-            table.add_row(str(r.row.line), r.row.email, r.outcome.value, r.detail, style=style)
-        out.print(table)
-        counts = Counter(r.outcome.value for r in results)
-        out.print(", ".join(f"{n} {outcome}" for outcome, n in counts.items()) or "no rows")
-    if invalid:
-        raise typer.Exit(1)
-
-
-@users_cli.command("list")
-def users_list(
-    company: CompanyOption, as_email: AsOption = None, as_json: JsonOption = False
-) -> None:
-    """List the people and service accounts of a company, with their roles."""
-    from app import operations
-    from app.users.presenters import company_user
-
-    async def work(session: AsyncSession) -> list[CompanyUser]:
-        auth = await operations.acting_in(session, company, as_email, Permission.VIEW_USERS)
-        return await operations.company_users(session, auth)
-
-    users = in_session(work)
-    if as_json:
-        typer.echo(json.dumps([company_user(u) for u in users]))
-        return
-    table = Table("publicId", "name", "e-mail", "type", "roles")
-    for u in users:
-        roles = sorted({m.role.name for m in u.memberships if m.role is not None})
-        table.add_row(
-            u.user.public_id, u.user.name, u.user.email_address or "", u.user.type, ", ".join(roles)
-        )
-    out.print(table)
-
-
-@users_cli.command("remove")
-def users_remove(
-    users: Annotated[list[str], typer.Argument(help="E-mail addresses or publicIds.")],
-    company: CompanyOption,
-    as_email: AsOption = None,
-) -> None:
-    """Take users out of a company (their memberships there go; their accounts stay).
-
-    All or nothing; the company always keeps an administrator."""
-    from app import operations
-
-    async def work(session: AsyncSession) -> list[str]:
-        auth = await operations.acting_in(session, company, as_email, Permission.MANAGE_USERS)
-        return [u.public_id for u in await operations.remove_users(session, auth, users)]
-
-    for public_id in in_session(work):
-        out.print(f"removed {public_id} from {company}")
-
-
-@token_cli.command("create")
-def token_create(
-    email: Annotated[str, typer.Option(help="The account's e-mail address.")],
-    password: Annotated[
-        str | None,
-        typer.Option(
-            help="The password; when left out it is asked for, or read from standard input "
-            "(keeps it out of the process list)."
-        ),
-    ] = None,
-    expires_in: Annotated[int, typer.Option(help="Lifetime in seconds (60..5184000).")] = 3600,
-    application: Annotated[
-        str | None, typer.Option(help="The Api-Application id; default: the first registered.")
-    ] = None,
-    otp: Annotated[
-        str, typer.Option(help="The current code of the authenticator app, when 2FA is on.")
-    ] = "",
-    as_json: JsonOption = False,
-) -> None:
-    """Log in and print a new access token (only its secret, unless --json).
-
-    The same log-in as POST /access-tokens, with the same failed-log-in limits."""
-    from app import operations
-
-    settings = get_settings()
-    secret = password if password is not None else read_secret("Password: ")
-    issued = in_session(
-        lambda session: operations.create_token(
-            session,
-            settings,
-            email=email,
-            password=secret,
-            expires_in=expires_in,
-            application_id=application,
-            otp=otp,
-        )
-    )
-    typer.echo(json.dumps(issued.as_json()) if as_json else issued.secret)
+cli.command()(outbox)
+cli.command()(invite)
 
 
 def _usage_error(exc: Exception) -> str | None:

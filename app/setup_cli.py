@@ -1,6 +1,6 @@
-"""The commands that tell a newcomer where things are: `ixon-api company list`, `ixon-api
-public-url` (which `make run` calls to record the served port in `.env`), what `bootstrap
---show` prints, and the warning of `ixon-api invite` when its links would lead nowhere."""
+"""The commands that tell a newcomer where things are: `ixon-api public-url` (which `make
+run` calls to record the served port in `.env`), what `bootstrap --show` prints, and the
+warning of `ixon-api invite` when its links would lead nowhere."""
 
 from __future__ import annotations
 
@@ -13,18 +13,14 @@ from urllib.parse import urlsplit
 
 import typer
 from dotenv import dotenv_values, set_key
-from rich.console import Console
-from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings, env_file, get_settings
+from app.core.commands import err, in_session, out
 
 if TYPE_CHECKING:
     from app.bootstrap import CompanySummary
 
-company_cli = typer.Typer(help="The companies in this database.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
 PUBLIC_URL = "IXON_PUBLIC_URL"
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 PROBE_SECONDS = 1.0
@@ -71,24 +67,6 @@ def record_local_port(port: int) -> str:
     if recorded != wanted:
         set_key(path, PUBLIC_URL, wanted, quote_mode="never")
     return wanted
-
-
-@company_cli.command("list")
-def company_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
-) -> None:
-    """Every company: its publicId (the `Api-Company` value), name, administrators, users."""
-    from app import bootstrap
-    from app.cli import in_session
-
-    found = in_session(bootstrap.companies)
-    if as_json:
-        typer.echo(json.dumps([c.as_json() for c in found]))
-        return
-    table = Table("Api-Company", "name", "administrators", "users")
-    for c in found:
-        table.add_row(c.public_id, c.name, ", ".join(c.administrators), str(c.users))
-    out.print(table if found else "no companies yet: run `ixon-api bootstrap`")
 
 
 def public_url(
@@ -146,8 +124,6 @@ async def _overview(
 
 def show(as_json: bool) -> None:
     """`bootstrap --show`: the applications and companies there are, and where things are."""
-    from app.cli import in_session
-
     applications, summaries = in_session(_overview)
     settings = get_settings()
     if as_json:

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.access_recover import notices, repository
+from app.access_recover import repository
 from app.access_recover.schemas import AccessRecoverCreate, AccessRecoverFinish
 from app.access_tokens import service as token_service
 from app.action_tokens import service as links
@@ -29,6 +29,7 @@ from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import Gone
 from app.i18n.audience import Audience
+from app.mail.queue import queue
 from app.users import service as user_service
 from app.users.models import User, normalize_email
 
@@ -80,18 +81,8 @@ async def send_reset(session: AsyncSession, settings: Settings, request: ResetRe
     if user is None or user.email_address is None:
         return
     branding = await branding_service.resolve(session, settings, request.branding_fqdn)
-    expires = utcnow() + RECOVER_TTL
-    secret = await links.issue(session, links.ACCESS_RECOVER, user.public_id, expires)
-    await notices.send(
-        session,
-        branding.mail(settings),
-        to=user.email_address,
-        audience=Audience.of(user),
-        kind="password_reset",
-        reference=user.public_id,
-        link=_link(branding, settings, secret),
-        expires_on=expires,
-        name=user.name,
+    await _queue_with_reset_link(
+        session, settings, user, user.email_address, branding, "password_reset"
     )
 
 
@@ -155,15 +146,14 @@ async def _notify_changed(
 ) -> None:
     if user.email_address is None:
         return
-    await notices.send(
+    await queue(
         session,
-        branding.mail(settings),
+        "password_changed",
         to=user.email_address,
-        audience=Audience.of(user),
-        kind="password_changed",
+        context={"name": user.name, "changed_on": utcnow()},
+        branding=branding.mail(settings),
         reference=user.public_id,
-        name=user.name,
-        changed_on=utcnow(),
+        audience=Audience.of(user),
     )
 
 
@@ -174,18 +164,34 @@ async def notify_account_exists(
     password-reset link (the same kind of link `POST /access-recover` sends)."""
     if user.email_address is None:
         return
+    await _queue_with_reset_link(
+        session, settings, user, user.email_address, branding, "account_exists"
+    )
+
+
+async def _queue_with_reset_link(
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    to: str,
+    branding: BrandingView,
+    kind: str,
+) -> None:
+    """``kind`` to ``user``, carrying a fresh password-reset link (earlier ones stop working)."""
     expires = utcnow() + RECOVER_TTL
     secret = await links.issue(session, links.ACCESS_RECOVER, user.public_id, expires)
-    await notices.send(
+    await queue(
         session,
-        branding.mail(settings),
-        to=user.email_address,
-        audience=Audience.of(user),
-        kind="account_exists",
+        kind,
+        to=to,
+        context={
+            "link": _link(branding, settings, secret),
+            "expires_on": expires,
+            "name": user.name,
+        },
+        branding=branding.mail(settings),
         reference=user.public_id,
-        link=_link(branding, settings, secret),
-        expires_on=expires,
-        name=user.name,
+        audience=Audience.of(user),
     )
 
 
@@ -196,15 +202,14 @@ async def notify_address_in_use(
     nothing changed (the requester is not told that the address is taken)."""
     if owner.email_address is None:
         return
-    await notices.send(
+    await queue(
         session,
-        branding.mail(settings),
+        "address_in_use",
         to=owner.email_address,
-        audience=Audience.of(owner),
-        kind="address_in_use",
+        context={"address": owner.email_address, "name": owner.name},
+        branding=branding.mail(settings),
         reference=owner.public_id,
-        address=owner.email_address,
-        name=owner.name,
+        audience=Audience.of(owner),
     )
 
 

@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.commands import in_session
+
 audit_cli = typer.Typer(help="The audit log.", no_args_is_help=True)
 
 
@@ -19,7 +21,6 @@ def purge(
 ) -> None:
     """Delete audit events older than the retention period (run it daily, e.g. from cron)."""
     from app.audit import service
-    from app.cli import in_session
     from app.config import get_settings
 
     keep = days if days is not None else get_settings().audit_retention_days

@@ -6,6 +6,7 @@ IXON does not publish its permission ids (REFERENCE.md §11); these are ours, an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -19,6 +20,8 @@ class Permission(StrEnum):
     VIEW_USERS = "VIEW_USERS"
     MANAGE_WEBHOOKS = "MANAGE_WEBHOOKS"
 
+
+CATALOGUE = frozenset(p.value for p in Permission)
 
 DESCRIPTIONS: dict[Permission, str] = {
     Permission.COMPANY_ADMIN: "Everything in the company: all permissions below, editing and "
@@ -68,3 +71,10 @@ def effective(granted: set[str] | frozenset[str]) -> frozenset[Permission]:
         result.add(permission)
         result |= IMPLIED.get(permission, frozenset())
     return frozenset(result)
+
+
+def beyond(held: frozenset[Permission], granted: Iterable[str]) -> list[str]:
+    """The permission ceiling: nobody grants what they do not hold. The permissions among
+    ``granted`` outside ``held`` (the caller's effective permissions: COMPANY_ADMIN's holder
+    holds them all), sorted; an id outside the catalogue grants nothing."""
+    return sorted(p for p in granted if p in CATALOGUE and p not in held)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, literal, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -50,10 +50,7 @@ def _joins(stmt: Select[Any]) -> Select[Any]:
 
 
 def _company_joins(stmt: Select[Any]) -> Select[Any]:
-    live = or_(
-        Membership.expires_on.is_(None),
-        Membership.expires_on > bindparam("now", type_=Membership.expires_on.type),
-    )
+    live = Membership.live(bindparam("now", type_=Membership.expires_on.type))
     return (
         stmt.outerjoin(Company, Company.public_id == bindparam("company_id"))
         .outerjoin(

@@ -8,6 +8,8 @@ import typer
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.commands import in_session, out
+
 branding_cli = typer.Typer(
     help="Brandings (white labels) chosen by Api-Branding.", no_args_is_help=True
 )
@@ -41,7 +43,6 @@ def add(
 ) -> None:
     """Add a branding; prints its publicId."""
     from app.brandings import service
-    from app.cli import in_session
 
     async def work(session: AsyncSession) -> str:
         branding = await service.create(
@@ -65,7 +66,6 @@ def add(
 def list_() -> None:
     """List the brandings, the built-in default included."""
     from app.brandings import service
-    from app.cli import in_session, out
     from app.config import get_settings
 
     settings = get_settings()

@@ -124,9 +124,6 @@ async def add(session: AsyncSession, **values: Any) -> Branding:
     return await BrandingRepository(session).add(Branding(**values))
 
 
-# --- operators' brandings (the CLI) ----------------------------------------------------------
-
-
 def _url(value: str | None, what: str) -> str | None:
     if value is None:
         return None
@@ -208,8 +205,6 @@ async def views(session: AsyncSession, settings: Settings) -> list[BrandingView]
         found.insert(0, BrandingView(default, None))
     return found
 
-
-# --- the public API ------------------------------------------------------------------------
 
 FILTERABLE = ("publicId", "name", "fqdn")
 

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
 from app.companies.models import Company
-from app.core.clock import utcnow
 from app.db.repository import Repository
 from app.memberships.models import Membership
 
@@ -15,6 +14,6 @@ class CompanyRepository(Repository[Company]):
         """The companies where the user holds a live membership."""
         member = select(Membership.company_id).where(
             Membership.user_id == user_id,
-            or_(Membership.expires_on.is_(None), Membership.expires_on > utcnow()),
+            Membership.live(),
         )
         return select(Company).where(Company.id.in_(member))

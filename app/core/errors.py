@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 
@@ -11,6 +11,9 @@ class ErrorItem:
     message: str
     property_name: str | None = None
     list_index: int | None = None
+    # A stable name of this failure for callers that tell failures apart (the command line's
+    # CSV import); never sent, and never the message text, which may be reworded.
+    code: str | None = None
 
 
 class AppError(Exception):
@@ -27,14 +30,20 @@ class AppError(Exception):
         *,
         items: list[ErrorItem] | None = None,
         headers: dict[str, str] | None = None,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
-        self.items = items or [ErrorItem(message, property_name, list_index)]
+        self.items = items or [ErrorItem(message, property_name, list_index, code)]
         self.headers = headers or {}
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The stable codes of its items (see `ErrorItem.code`)."""
+        return frozenset(i.code for i in self.items if i.code is not None)
 
     def at_index(self, index: int) -> AppError:
         """The same error, attributed to one item of a bulk body."""
-        self.items = [ErrorItem(i.message, i.property_name, index) for i in self.items]
+        self.items = [replace(i, list_index=index) for i in self.items]
         return self
 
 
@@ -88,16 +97,12 @@ def not_found(what: str, property_name: str | None = "publicId") -> NotFound:
     return NotFound(f"{what} not found", property_name)
 
 
-def combine(errors: list[AppError]) -> AppError:
-    """Many item errors of one bulk request as one error; the most severe status wins."""
+def combine(errors: list[AppError], *, bulk: bool = True) -> AppError:
+    """The errors of one request as one error, the most severe status winning: every failing
+    item of a bulk body (each attributed with `at_index`), or of a path-id request (not
+    ``bulk``), which names no list index."""
     first = max(errors, key=lambda e: e.status_code)
-    combined = type(first)("", items=[item for e in errors for item in e.items])
-    return combined
-
-
-def bulk_error(errors: list[AppError], *, bulk: bool) -> AppError:
-    """The errors of a request as one; a path-id request (not bulk) names no list index."""
-    error = combine(errors)
+    items = [item for e in errors for item in e.items]
     if not bulk:
-        error.items = [ErrorItem(i.message, i.property_name, None) for i in error.items]
-    return error
+        items = [replace(i, list_index=None) for i in items]
+    return type(first)("", items=items)

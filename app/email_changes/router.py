@@ -33,9 +33,6 @@ def _view(view: change_service.ChangeView) -> dict[str, object]:
     return presenters.email_address_change(view.change, view.user)
 
 
-# --- the caller's own changes ------------------------------------------------------------
-
-
 @router.post(
     "/users/me/email-address-changes",
     tags=["MyUserEmailAddressChangeList"],
@@ -102,9 +99,6 @@ async def cancel_email_address_change(
 ) -> JSONResponse:
     await change_service.cancel_mine(session, auth, [public_id], bulk=False)
     return envelope.success(TYPE, None)
-
-
-# --- the confirmation link -----------------------------------------------------------------
 
 
 @router.get(

@@ -35,9 +35,8 @@ from app.email_changes.repository import EmailChangeRepository
 from app.email_changes.schemas import EmailAddressChangeCreate
 from app.i18n.audience import Audience
 from app.i18n.catalogues import N_
-from app.mail import outbox, renderer
 from app.mail.branding import MailBranding
-from app.mail.message import MailMessage
+from app.mail.queue import queue
 from app.users import service as user_service
 from app.users.models import PERSON, User, normalize_email
 
@@ -75,16 +74,15 @@ async def _send(
     **ctx: Any,
 ) -> None:
     """``kind`` in ``user``'s language and time zone, queued in the caller's transaction."""
-    rendered = renderer.render(kind, mail, audience=Audience.of(user), **ctx)
-    message = MailMessage(
+    await queue(
+        session,
+        kind,
         to=to,
-        subject=rendered.subject,
-        html=rendered.html,
-        text=rendered.text,
-        sender_address=mail.sender_address,
-        sender_name=mail.sender_name,
+        context=ctx,
+        branding=mail,
+        reference=reference,
+        audience=Audience.of(user),
     )
-    await outbox.enqueue(session, message, kind=kind, reference=reference)
 
 
 async def _cancel(session: AsyncSession, changes: Sequence[EmailAddressChange]) -> None:
@@ -188,9 +186,6 @@ async def cancel_mine(
     if errors:
         raise combine(errors)
     await _cancel(session, list(found.values()))
-
-
-# --- the link from the e-mail (`/email-address-changes/me*`) --------------------------------
 
 
 async def _open(session: AsyncSession, secret: str | None) -> tuple[ActionToken, ChangeView]:

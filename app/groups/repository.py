@@ -10,7 +10,6 @@ from app.core.querying import Page, paginate_rows
 from app.db.repository import Repository
 from app.groups.models import Group, GroupType
 from app.memberships.models import Membership
-from app.memberships.repository import live
 from app.roles.models import Role
 
 WITH_TYPE_AND_PARENT = (
@@ -105,7 +104,7 @@ class GroupRepository(Repository[Group]):
     def of_member(self, company_id: int, user_id: int) -> Select[Group]:
         """The company's groups where the user holds a live membership."""
         groups = select(Membership.group_id).where(
-            Membership.company_id == company_id, Membership.user_id == user_id, live()
+            Membership.company_id == company_id, Membership.user_id == user_id, Membership.live()
         )
         return self.of_company(company_id).where(Group.id.in_(groups))
 
@@ -122,7 +121,7 @@ class GroupRepository(Repository[Group]):
                 Membership.company_id == company_id,
                 Membership.user_id == user_id,
                 Membership.group_id.in_(group_ids),
-                live(),
+                Membership.live(),
             )
             .order_by(Role.id)
             .options(selectinload(Role.permissions))

@@ -13,6 +13,7 @@ from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
 from app.groups import presenters
 from app.groups import service as group_service
+from app.groups import types as type_service
 from app.groups.schemas import (
     GroupBulkUpdate,
     GroupCreate,
@@ -27,9 +28,6 @@ from app.groups.schemas import (
 
 router = APIRouter()
 GROUP, GROUP_TYPE, GROUP_ROLE = "Group", "GroupType", "GroupRole"
-
-
-# --- groups ----------------------------------------------------------------------------------
 
 
 @router.get("/groups", tags=["GroupList"], response_model=ListEnvelope[GroupOut])
@@ -123,14 +121,11 @@ async def delete_group(
     return envelope.success(GROUP, None)
 
 
-# --- group types -----------------------------------------------------------------------------
-
-
 @router.get("/group-types", tags=["GroupTypeList"], response_model=ListEnvelope[GroupTypeOut])
 async def list_group_types(
     session: SessionDep, auth: CompanyAuth, params: ListQuery
 ) -> JSONResponse:
-    rows, more = await group_service.list_group_types(session, auth, params)
+    rows, more = await type_service.list_group_types(session, auth, params)
     return envelope.present_page(
         GROUP_TYPE, rows, more, presenters.group_type, GroupTypeOut, params.fields
     )
@@ -146,7 +141,7 @@ async def list_group_types(
 async def create_group_types(
     session: SessionDep, auth: CompanyAuth, body: Bulk[GroupTypeCreate]
 ) -> JSONResponse:
-    created = await group_service.create_group_types(session, auth, body)
+    created = await type_service.create_group_types(session, auth, body)
     ids = [t.public_id for t in created]
     return envelope.created_ids(GROUP_TYPE, ids)
 
@@ -160,7 +155,7 @@ async def create_group_types(
 async def update_group_types(
     session: SessionDep, auth: CompanyAuth, body: Bulk[GroupTypeBulkUpdate]
 ) -> JSONResponse:
-    await group_service.update_group_types(session, auth, body)
+    await type_service.update_group_types(session, auth, body)
     return envelope.success(GROUP_TYPE, None)
 
 
@@ -173,7 +168,7 @@ async def update_group_types(
 async def delete_group_types(
     session: SessionDep, auth: CompanyAuth, body: Bulk[PublicIdItem]
 ) -> JSONResponse:
-    await group_service.delete_group_types(session, auth, [item.publicId for item in body])
+    await type_service.delete_group_types(session, auth, [item.publicId for item in body])
     return envelope.success(GROUP_TYPE, None)
 
 
@@ -181,7 +176,7 @@ async def delete_group_types(
 async def get_group_type(
     session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath, params: SingleQuery
 ) -> JSONResponse:
-    found = await group_service.get_group_type(session, auth, public_id, params)
+    found = await type_service.get_group_type(session, auth, public_id, params)
     return envelope.present_one(
         GROUP_TYPE, found, presenters.group_type, GroupTypeOut, params.fields
     )
@@ -196,7 +191,7 @@ async def get_group_type(
 async def update_group_type(
     session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath, body: GroupTypeUpdate
 ) -> JSONResponse:
-    await group_service.update_group_type(session, auth, public_id, body)
+    await type_service.update_group_type(session, auth, public_id, body)
     return envelope.success(GROUP_TYPE, None)
 
 
@@ -209,5 +204,5 @@ async def update_group_type(
 async def delete_group_type(
     session: SessionDep, auth: CompanyAuth, public_id: PublicIdPath
 ) -> JSONResponse:
-    await group_service.delete_group_types(session, auth, [public_id], bulk=False)
+    await type_service.delete_group_types(session, auth, [public_id], bulk=False)
     return envelope.success(GROUP_TYPE, None)

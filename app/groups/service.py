@@ -1,4 +1,4 @@
-"""Groups (with the one company group) and group types, per company.
+"""Groups (with the one company group), per company; their types are in app/groups/types.py.
 
 The rules where IXON's contract says nothing (ours, kept in one place):
 
@@ -15,16 +15,13 @@ The rules where IXON's contract says nothing (ours, kept in one place):
   children are deleted in the same request. Deleting a group deletes its memberships (database
   cascade), and is refused (409, rolled back) if that would leave the company without a person
   holding COMPANY_ADMIN.
-- **Group types**: names are unique within a company (case-insensitive, trimmed; 409 on
-  ``name``), like role names, and held by a unique index the same way. Group names are not:
-  trees repeat names ("Line 1" at each site). A type that any group uses cannot be deleted
-  (409).
+- **Group names repeat**: unlike group types' names (app/groups/types.py), they need not be
+  unique, as trees repeat names ("Line 1" at each site).
 - Bulk writes are all or nothing: every item is checked, every failing item reported.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,16 +34,13 @@ from sqlalchemy.orm import aliased
 from app.auth.context import AuthContext, CompanyScoped
 from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, combine, not_found
+from app.core.names import plural
 from app.core.querying import FilterColumn, ListParams
-from app.db.conflicts import parking_name
 from app.groups.models import Group, GroupType
 from app.groups.repository import WITH_TYPE_AND_PARENT, GroupRepository, GroupTypeRepository
 from app.groups.schemas import (
     GroupBulkUpdate,
     GroupCreate,
-    GroupTypeBulkUpdate,
-    GroupTypeCreate,
-    GroupTypeUpdate,
     GroupUpdate,
 )
 from app.memberships import service as membership_service
@@ -78,12 +72,6 @@ GROUP_FILTERS = {
 }
 # `GET /groups/roles` filters on each item's group.
 GROUP_ROLE_FILTERS = {f"group.{name}": column for name, column in GROUP_FILTERS.items()}
-GROUP_TYPE_FILTERS = {
-    "publicId": FilterColumn(GroupType.public_id),
-    "name": FilterColumn(GroupType.name),
-    "order": FilterColumn(GroupType.order, int),
-    "color": FilterColumn(GroupType.color),
-}
 
 
 async def create_company_group(session: AsyncSession, company: Company) -> Group:
@@ -121,178 +109,6 @@ async def get_group(
     if group is None:
         raise not_found("Group")
     return group
-
-
-async def list_group_types(
-    session: AsyncSession, auth: AuthContext, params: ListParams
-) -> tuple[list[GroupType], str | None]:
-    repository = GroupTypeRepository(session)
-    stmt = repository.of_company(auth.company_or_raise.id).where(*params.where(GROUP_TYPE_FILTERS))
-    return await repository.page(stmt, params)
-
-
-async def get_group_type(
-    session: AsyncSession, auth: AuthContext, public_id: str, params: ListParams | None = None
-) -> GroupType:
-    where = params.where(GROUP_TYPE_FILTERS) if params else []
-    found = await GroupTypeRepository(session).by_public_id(
-        public_id, GroupType.company_id == auth.company_or_raise.id, *where
-    )
-    if found is None:
-        raise not_found("Group type")
-    return found
-
-
-# --- shared ----------------------------------------------------------------------------------
-
-
-def _at(error: AppError, index: int | None) -> AppError:
-    """Attribute an error to a bulk item; single-object requests have no index."""
-    return error if index is None else error.at_index(index)
-
-
-def _key(name: str) -> str:
-    return name.strip().casefold()
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-# --- group types -----------------------------------------------------------------------------
-
-GROUP_TYPE_EDITABLE = ("name", "description", "order", "color", "custom")
-
-
-async def create_group_types(
-    session: AsyncSession, auth: AuthContext, items: Sequence[GroupTypeCreate]
-) -> list[GroupType]:
-    company = auth.company_or_raise
-    taken = {_key(n) for n in (await GroupTypeRepository(session).names(company.id)).values()}
-    sent: set[str] = set()
-    errors: list[AppError] = []
-    for index, item in enumerate(items):
-        key = _key(item.name)
-        if key in taken:
-            message = f'A group type named "{item.name}" exists already in this company'
-            errors.append(Conflict(message, "name").at_index(index))
-        elif key in sent:
-            message = f'The name "{item.name}" is given to more than one group type here'
-            errors.append(Conflict(message, "name").at_index(index))
-        sent.add(key)
-    if errors:
-        raise combine(errors)
-    created = [
-        GroupType(
-            company_id=company.id,
-            name=item.name,
-            description=item.description,
-            order=item.order,
-            color=item.color,
-            custom=item.custom,
-        )
-        for item in items
-    ]
-    session.add_all(created)
-    await session.flush()
-    return created
-
-
-async def update_group_types(
-    session: AsyncSession, auth: AuthContext, items: Sequence[GroupTypeBulkUpdate]
-) -> None:
-    await _update_group_types(session, auth, [(item.publicId, item) for item in items], bulk=True)
-
-
-async def update_group_type(
-    session: AsyncSession, auth: AuthContext, public_id: str, patch: GroupTypeUpdate
-) -> None:
-    await _update_group_types(session, auth, [(public_id, patch)], bulk=False)
-
-
-async def _update_group_types(
-    session: AsyncSession,
-    auth: AuthContext,
-    changes: Sequence[tuple[str, GroupTypeUpdate]],
-    *,
-    bulk: bool,
-) -> None:
-    company = auth.company_or_raise
-    repository = GroupTypeRepository(session)
-    found = await repository.get_many(company.id, [public_id for public_id, _ in changes])
-    renames = any(patch.name is not None for _, patch in changes)
-    names = await repository.names(company.id) if renames else {}
-    errors: list[AppError] = []
-    seen: set[str] = set()
-    for index, (public_id, patch) in enumerate(changes):
-        where = index if bulk else None
-        group_type = found.get(public_id)
-        if group_type is None:
-            errors.append(_at(not_found("Group type"), where))
-        elif public_id in seen:
-            message = "This group type is listed more than once in the request"
-            errors.append(_at(BadRequest(message, "publicId"), where))
-        elif patch.name is not None:
-            names[group_type.id] = patch.name
-        seen.add(public_id)
-    # Checked on the outcome, so two types may swap names in one request.
-    counts = Counter(_key(name) for name in names.values())
-    for index, (public_id, patch) in enumerate(changes):
-        group_type = found.get(public_id)
-        if group_type is None or patch.name is None or _key(patch.name) == _key(group_type.name):
-            continue
-        if counts[_key(patch.name)] > 1:
-            message = f'A group type named "{patch.name}" exists already in this company'
-            errors.append(_at(Conflict(message, "name"), index if bulk else None))
-    if errors:
-        raise combine(errors)
-    renamed = [
-        found[public_id]
-        for public_id, patch in changes
-        if patch.name is not None and _key(patch.name) != _key(found[public_id].name)
-    ]
-    if len(renamed) > 1:  # types may swap names; the unique index holds at every row written
-        for group_type in renamed:
-            group_type.name = parking_name(group_type.public_id)
-        await session.flush()
-    for public_id, patch in changes:
-        values = patch.model_dump(exclude_unset=True)
-        for name in GROUP_TYPE_EDITABLE:
-            if name in values:
-                setattr(found[public_id], name, values[name])
-    await session.flush()
-
-
-async def delete_group_types(
-    session: AsyncSession, auth: AuthContext, public_ids: Sequence[str], *, bulk: bool = True
-) -> None:
-    company = auth.company_or_raise
-    repository = GroupTypeRepository(session)
-    found = await repository.get_many(company.id, public_ids)
-    in_use = await repository.group_counts([t.id for t in found.values()])
-    errors: list[AppError] = []
-    chosen: dict[int, GroupType] = {}
-    for index, public_id in enumerate(public_ids):
-        where = index if bulk else None
-        group_type = found.get(public_id)
-        if group_type is None:
-            errors.append(_at(not_found("Group type"), where))
-        elif group_type.id in in_use:
-            used = _plural(in_use[group_type.id], "group")
-            message = (
-                f'Group type "{group_type.name}" is used by {used}; give them another type '
-                "before deleting it"
-            )
-            errors.append(_at(Conflict(message, "publicId"), where))
-        else:
-            chosen[group_type.id] = group_type
-    if errors:
-        raise combine(errors)
-    await session.flush()
-    await repository.delete_ids(list(chosen))
-
-
-# --- groups ----------------------------------------------------------------------------------
 
 
 async def create_groups(
@@ -383,31 +199,30 @@ async def _update_groups(
     seen: set[str] = set()
     moved: dict[int, int] = {}  # group id -> index of the item that moves it
     for index, (public_id, patch) in enumerate(changes):
-        where = index if bulk else None
         group = found.get(public_id)
         if group is None:
-            errors.append(_at(not_found("Group"), where))
+            errors.append(not_found("Group").at_index(index))
             continue
         if public_id in seen:
             message = "This group is listed more than once in the request"
-            errors.append(_at(BadRequest(message, "publicId"), where))
+            errors.append(BadRequest(message, "publicId").at_index(index))
             continue
         seen.add(public_id)
         if patch.type is not None and patch.type.publicId not in types:
-            errors.append(_at(not_found("Group type", "type"), where))
+            errors.append(not_found("Group type", "type").at_index(index))
         if "parent" not in patch.model_fields_set:
             continue
         if group.is_company_group:
             if patch.parent is not None:
                 message = "The company group is the root of the company's groups: it has no parent"
-                errors.append(_at(BadRequest(message, "parent"), where))
+                errors.append(BadRequest(message, "parent").at_index(index))
             continue
         assert root is not None
         parent = root if patch.parent is None else parents.get(patch.parent.publicId)
         if parent is None:
-            errors.append(_at(not_found("Parent group", "parent"), where))
+            errors.append(not_found("Parent group", "parent").at_index(index))
         elif parent.id == group.id:
-            errors.append(_at(BadRequest("A group cannot be its own parent", "parent"), where))
+            errors.append(BadRequest("A group cannot be its own parent", "parent").at_index(index))
         else:
             tree[group.id] = parent.id
             moved[group.id] = index
@@ -415,9 +230,9 @@ async def _update_groups(
     for group_id, index in moved.items():
         if _creates_cycle(tree, group_id):
             message = "This parent would put the group inside itself (a cycle)"
-            errors.append(_at(BadRequest(message, "parent"), index if bulk else None))
+            errors.append(BadRequest(message, "parent").at_index(index))
     if errors:
-        raise combine(errors)
+        raise combine(errors, bulk=bulk)
     for public_id, patch in changes:
         group = found[public_id]
         if patch.name is not None:
@@ -443,29 +258,25 @@ async def delete_groups(
     children = await groups.children_outside(ids, ids)
     errors: list[AppError] = []
     for index, public_id in enumerate(public_ids):
-        where = index if bulk else None
         group = found.get(public_id)
         if group is None:
-            errors.append(_at(not_found("Group"), where))
+            errors.append(not_found("Group").at_index(index))
         elif group.is_company_group:
             message = "The company group cannot be deleted"
-            errors.append(_at(Conflict(message, "publicId"), where))
+            errors.append(Conflict(message, "publicId").at_index(index))
         elif group.id in children:
             names = children[group.id]
             shown = ", ".join(f'"{n}"' for n in names[:5]) + (", ..." if len(names) > 5 else "")
             message = (
-                f'Group "{group.name}" still has {_plural(len(names), "child group")} ({shown}); '
+                f'Group "{group.name}" still has {plural(len(names), "child group")} ({shown}); '
                 "delete or move them first, or delete them in the same request"
             )
-            errors.append(_at(Conflict(message, "publicId"), where))
+            errors.append(Conflict(message, "publicId").at_index(index))
     if errors:
-        raise combine(errors)
+        raise combine(errors, bulk=bulk)
     await groups.delete_ids(ids)
     await session.flush()
     await membership_service.assert_admin_remains(session, company.id)
-
-
-# --- the caller's roles per group ------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
-from app.auth.permissions import Permission, effective
+from app.auth.permissions import beyond, effective
 from app.brandings import service as branding_service
 from app.brandings.service import BrandingView
 from app.config import Settings
@@ -23,7 +23,7 @@ from app.invites.lifecycle import close_many
 from app.invites.models import EXPIRED, PENDING, Invite
 from app.invites.repository import InviteRepository
 from app.invites.schemas import GroupRole, InviteCreate
-from app.invites.status import status_of
+from app.invites.status import ALREADY_INVITED, ALREADY_MEMBER, status_of
 from app.memberships.models import Membership
 from app.roles.models import Role
 from app.users import service as user_service
@@ -44,13 +44,6 @@ class _Plan:
     grants: list[tuple[Group, Role, datetime | None]]
 
 
-def _beyond(auth: AuthContext, role: Role) -> list[str]:
-    """The permissions of ``role`` the caller does not hold (none for an administrator)."""
-    if auth.has(Permission.COMPANY_ADMIN):
-        return []
-    return sorted(effective(set(role.permission_ids)) - auth.permissions)
-
-
 def _grant_error(
     auth: AuthContext,
     group: Group,
@@ -60,11 +53,11 @@ def _grant_error(
     now: datetime,
 ) -> AppError | None:
     """What is wrong with inviting into this group and role, if anything."""
-    beyond = _beyond(auth, role)
-    if beyond:
+    lacking = beyond(auth.permissions, effective(set(role.permission_ids)))
+    if lacking:
         return Forbidden(
             f"You cannot invite into the role '{role.name}': it has permissions you do "
-            f"not hold ({', '.join(beyond)})",
+            f"not hold ({', '.join(lacking)})",
             "groupRoles",
         )
     if (group.id, role.id) in seen:
@@ -136,12 +129,19 @@ def _address_problems(
     """A member already, or invited already (an expired invite may be replaced)."""
     key = normalize_email(address)
     if key in members:
-        return [Conflict(f"{address} is already a member of this company", "emailAddress")]
+        return [
+            Conflict(
+                f"{address} is already a member of this company",
+                "emailAddress",
+                code=ALREADY_MEMBER,
+            )
+        ]
     if key in pending and status_of(pending[key], now) == PENDING:
         return [
             Conflict(
                 f"{address} has already been invited to this company",
                 "emailAddress",
+                code=ALREADY_INVITED,
             )
         ]
     return []

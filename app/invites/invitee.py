@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
-from app.core.errors import AppError, Conflict, bulk_error, not_found
+from app.core.errors import AppError, Conflict, combine, not_found
 from app.core.querying import ListParams, selects
 from app.invites.lifecycle import accept, decline
 from app.invites.models import PENDING, Invite
@@ -101,6 +101,6 @@ async def decline_for_user(
         except AppError as error:
             errors.append(error.at_index(index))
     if errors:
-        raise bulk_error(errors, bulk=bulk)
+        raise combine(errors, bulk=bulk)
     for invite in invites:
         await decline(session, invite)

@@ -15,7 +15,7 @@ from app.core.errors import (
     AppError,
     BadRequest,
     Conflict,
-    bulk_error,
+    combine,
     not_found,
 )
 from app.invites.emails import mail_branding, send
@@ -48,7 +48,7 @@ async def _company_invites(
         except AppError as error:
             errors.append(error.at_index(index))
     if errors:
-        raise bulk_error(errors, bulk=bulk)
+        raise combine(errors, bulk=bulk)
     return invites
 
 

@@ -29,11 +29,6 @@ def status_expr(now: datetime) -> ColumnElement[str]:
     )
 
 
-def live_membership() -> ColumnElement[bool]:
-    now = utcnow()
-    return (Membership.expires_on.is_(None)) | (Membership.expires_on > now)
-
-
 class InviteRepository(Repository[Invite]):
     model = Invite
 
@@ -68,7 +63,7 @@ class InviteRepository(Repository[Invite]):
             .where(
                 Membership.company_id == company_id,
                 User.email_normalized.in_(set(emails)),
-                live_membership(),
+                Membership.live(),
             )
             .distinct()
         )

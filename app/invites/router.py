@@ -56,9 +56,6 @@ LinkSecret = Annotated[str | None, Depends(_link_secret)]
 Branding = Annotated[str, Depends(headers.branding_required)]
 
 
-# --- the company's invites ---------------------------------------------------------------------
-
-
 @router.post(
     "/invites",
     tags=["InviteList"],
@@ -131,9 +128,6 @@ async def resend_invites(
     return envelope.created(TYPE, None)
 
 
-# --- the invite of the e-mail link (no access token) ------------------------------------------
-
-
 @router.get("/invites/me", tags=["MyInvite"], response_model=Envelope[MyInviteOut])
 async def get_my_invite(
     session: SessionDep, settings: SettingsDep, secret: LinkSecret, params: FieldsOnly
@@ -174,9 +168,6 @@ async def create_user(session: SessionDep, secret: LinkSecret, body: AccountCrea
     e-mail address is the invite's; the invite is accepted with it."""
     user = await invite_service.create_account(session, secret, body)
     return envelope.created("User", {"publicId": user.public_id})
-
-
-# --- one invite of the company -----------------------------------------------------------------
 
 
 @router.get(
@@ -235,9 +226,6 @@ async def finish_invite(
     """The logged-in user accepts an invite addressed to their own e-mail address."""
     await invite_service.finish_as_user(session, auth, public_id)
     return envelope.created(TYPE, None)
-
-
-# --- the caller's invites (access token) -------------------------------------------------------
 
 
 @router.get(

@@ -9,6 +9,10 @@ from app.core.errors import AppError, Conflict, Gone
 from app.invites.models import ACCEPTED, DECLINED, EXPIRED, PENDING, REVOKED, Invite
 from app.users.models import User
 
+# The codes (`ErrorItem.code`) of an invite refused for its address: the CSV import reports them.
+ALREADY_MEMBER = "already_member"
+ALREADY_INVITED = "already_invited"
+
 
 def status_of(invite: Invite, now: datetime | None = None) -> str:
     """pending, accepted, declined, revoked or expired (a pending invite past its expiry)."""

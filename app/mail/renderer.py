@@ -40,6 +40,8 @@ KINDS: dict[str, frozenset[str]] = {
     "otp_disabled": frozenset(),
     "otp_reset": frozenset({"admin_name", "company_name"}),
     "webhook_disabled": frozenset({"company_name", "url", "reason"}),
+    "account_exists": frozenset({"link", "expires_on"}),  # someone tried to register it again
+    "address_in_use": frozenset({"address"}),  # someone asked to move another account to it
 }
 OPTIONAL: dict[str, Any] = {
     "message": None,

@@ -2,9 +2,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    UniqueConstraint,
+    or_,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import utcnow
 from app.db.base import Base, BigId, IdMixin, TimestampMixin
 from app.groups.models import Group
 from app.invites.models import Invite
@@ -73,3 +82,9 @@ class Membership(IdMixin, TimestampMixin, Base):
     invite: Mapped[Invite | None] = relationship(lazy="raise")
     group: Mapped[Group] = relationship(lazy="raise")
     role: Mapped[Role | None] = relationship(lazy="raise")
+
+    @classmethod
+    def live(cls, now: datetime | ColumnElement[datetime] | None = None) -> ColumnElement[bool]:
+        """The one test of a membership that counts: it has not expired (expired ones grant
+        nothing). ``now`` may be a bound parameter, for a statement built once and cached."""
+        return or_(cls.expires_on.is_(None), cls.expires_on > (utcnow() if now is None else now))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
-from app.core.errors import AppError, Conflict, bulk_error, combine, not_found
+from app.core.errors import AppError, Conflict, combine, not_found
 from app.memberships.access import of_users
 from app.memberships.models import Membership
 from app.memberships.repository import MembershipRepository
@@ -54,7 +54,7 @@ async def _assert_service_accounts_keep_one(
         if m.user_id in accounts and m.user_id not in left
     ]
     if errors:
-        raise bulk_error(errors, bulk=bulk)
+        raise combine(errors, bulk=bulk)
 
 
 async def delete(
@@ -77,7 +77,7 @@ async def delete(
         except AppError as error:
             errors.append(error.at_index(index))
     if errors:
-        raise bulk_error(errors, bulk=bulk)
+        raise combine(errors, bulk=bulk)
     await _assert_service_accounts_keep_one(repository, company.id, removed, bulk=bulk)
     await repository.delete_ids(list({m.id for _, m in removed}))
     await flush(session)
@@ -100,7 +100,7 @@ async def assert_may_remove(
         except AppError as error:
             errors.append(error.at_index(index))
     if errors:
-        raise bulk_error(errors, bulk=bulk)
+        raise combine(errors, bulk=bulk)
     return [m for user in users for m in memberships.get(user.id, [])]
 
 

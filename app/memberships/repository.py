@@ -5,11 +5,9 @@ from typing import Any
 
 from sqlalchemy import Row, Select, delete, or_, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.permissions import Permission
 from app.companies.models import Company
-from app.core.clock import utcnow
 from app.db import session as db_session
 from app.db.repository import Repository
 from app.groups.models import Group
@@ -53,11 +51,6 @@ WITH_RULES = (
 Key = tuple[int | None, int | None, int, int | None]  # user, invite, group, role
 
 
-def live() -> ColumnElement[bool]:
-    """A membership that has not expired: expired ones grant nothing."""
-    return or_(Membership.expires_on.is_(None), Membership.expires_on > utcnow())
-
-
 def in_company(company_id: int) -> Select[Any]:
     """The ids of the users holding a membership (live or expired) in the company."""
     return select(Membership.user_id).where(
@@ -78,7 +71,7 @@ class MembershipRepository(Repository[Membership]):
                 Membership, (Membership.company_id == Company.id) & (Membership.user_id == user_id)
             )
             .outerjoin(RolePermission, RolePermission.role_id == Membership.role_id)
-            .where(Company.public_id == company_public_id, live())
+            .where(Company.public_id == company_public_id, Membership.live())
         )
         rows = (await self.session.execute(stmt)).all()
         if not rows:
@@ -99,7 +92,7 @@ class MembershipRepository(Repository[Membership]):
                 Membership, (Membership.company_id == Company.id) & (Membership.user_id == user_id)
             )
             .outerjoin(RolePermission, RolePermission.role_id == Membership.role_id)
-            .where(Company.public_id.in_(set(company_public_ids)), live())
+            .where(Company.public_id.in_(set(company_public_ids)), Membership.live())
         )
         found: dict[str, tuple[int, set[str]]] = {}
         for company_id, public_id, permission in (await self.session.execute(stmt)).all():
@@ -117,7 +110,7 @@ class MembershipRepository(Repository[Membership]):
                 Membership.company_id == company_id,
                 RolePermission.permission == Permission.COMPANY_ADMIN.value,
                 User.type == PERSON,
-                live(),
+                Membership.live(),
             )
             .limit(1)
         )

@@ -10,15 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
-from app.auth.permissions import Permission, effective
+from app.auth.permissions import beyond, effective
 from app.companies.models import Company
 from app.core.errors import Conflict, Forbidden
 from app.db.conflicts import conflict
 from app.memberships.models import Membership
 from app.memberships.repository import Key, MembershipRepository
 from app.roles.models import Role
-
-# --- the last administrator ---------------------------------------------------------------
 
 
 async def lock_companies(session: AsyncSession, company_ids: Iterable[int]) -> None:
@@ -69,41 +67,33 @@ async def assert_admin_remains(session: AsyncSession, company_id: int) -> None:
         )
 
 
-# --- the permission ceiling ---------------------------------------------------------------
-
-
 def _beyond(auth: AuthContext, role: Role | None) -> list[str]:
-    """The permissions of ``role`` the caller does not hold (none for an administrator)."""
-    if role is None or auth.has(Permission.COMPANY_ADMIN):
-        return []
-    return sorted(effective(set(role.permission_ids)) - auth.permissions)
+    """The permissions of ``role``, with what they imply, that the caller does not hold."""
+    return [] if role is None else beyond(auth.permissions, effective(set(role.permission_ids)))
 
 
 def assert_may_grant(auth: AuthContext, role: Role | None) -> None:
     """403 when the role has permissions the caller does not hold."""
-    beyond = _beyond(auth, role)
-    if beyond:
+    lacking = _beyond(auth, role)
+    if lacking:
         assert role is not None
         raise Forbidden(
             f"You cannot grant the role '{role.name}': it has permissions you do not hold "
-            f"({', '.join(beyond)})",
+            f"({', '.join(lacking)})",
             "role",
         )
 
 
 def assert_may_change(auth: AuthContext, membership: Membership, what: str) -> None:
     """403 when the membership's role has permissions the caller does not hold."""
-    beyond = _beyond(auth, membership.role)
-    if beyond:
+    lacking = _beyond(auth, membership.role)
+    if lacking:
         assert membership.role is not None
         raise Forbidden(
             f"You cannot {what}: membership {membership.public_id} holds the role "
-            f"'{membership.role.name}', with permissions you do not hold ({', '.join(beyond)})",
+            f"'{membership.role.name}', with permissions you do not hold ({', '.join(lacking)})",
             "publicId",
         )
-
-
-# --- one membership per holder, group and role ---------------------------------------------
 
 
 def membership_key(membership: Membership) -> Key:
@@ -124,6 +114,3 @@ async def flush(session: AsyncSession) -> None:
         await session.flush()
     except IntegrityError as error:
         raise conflict(error) from None
-
-
-# --- errors -------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ in `access` (membership and permissions in a company, for authentication and oth
 
 from __future__ import annotations
 
-from app.core.errors import bulk_error
 from app.memberships.access import (
     add_to_company_group,
     companies_access,
@@ -45,7 +44,6 @@ __all__ = [
     "add_to_company_group",
     "assert_admin_remains",
     "assert_may_remove",
-    "bulk_error",
     "companies_access",
     "companies_of",
     "company_access",

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.context import AuthContext
-from app.core.errors import AppError, BadRequest, bulk_error, not_found
+from app.core.errors import AppError, BadRequest, combine, not_found
 from app.groups.models import Group
 from app.memberships.models import Membership
 from app.memberships.refs import Refs
@@ -86,7 +86,7 @@ def _plan_changes(
         except AppError as error:
             errors.append(error.at_index(index))
     if errors:
-        raise bulk_error(errors, bulk=bulk)
+        raise combine(errors, bulk=bulk)
     return changes
 
 
@@ -106,7 +106,7 @@ async def _assert_unique_after(
         final[change.key if change else key] += 1
     errors = [duplicate(False).at_index(c.index) for c in changes if final[c.key] > 1]
     if errors:
-        raise bulk_error(errors, bulk=bulk)
+        raise combine(errors, bulk=bulk)
 
 
 def _shuffles(changes: list[_Change]) -> bool:

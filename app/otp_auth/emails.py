@@ -12,8 +12,7 @@ from app.brandings import service as branding_service
 from app.config import Settings
 from app.core.clock import utcnow
 from app.i18n.audience import Audience
-from app.mail import outbox, renderer
-from app.mail.message import MailMessage
+from app.mail.queue import queue
 from app.users.models import User
 
 
@@ -29,21 +28,12 @@ async def notify(
     branding = await branding_service.resolve(session, settings, branding_fqdn)
     if user.email_address is None:
         return
-    mail_branding = branding.mail(settings)
-    mail = renderer.render(
+    await queue(
+        session,
         kind,
-        mail_branding,
-        audience=Audience.of(user),
-        name=user.name,
-        changed_on=utcnow(),
-        **context,
-    )
-    message = MailMessage(
         to=user.email_address,
-        subject=mail.subject,
-        html=mail.html,
-        text=mail.text,
-        sender_address=mail_branding.sender_address,
-        sender_name=mail_branding.sender_name,
+        context={"name": user.name, "changed_on": utcnow(), **context},
+        branding=branding.mail(settings),
+        reference=user.public_id,
+        audience=Audience.of(user),
     )
-    await outbox.enqueue(session, message, kind=kind, reference=user.public_id)

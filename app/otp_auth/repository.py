@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import utcnow
 from app.memberships.models import Membership
 from app.otp_auth.models import OtpAuth
 from app.roles.models import Role
@@ -37,7 +36,7 @@ async def use_step(session: AsyncSession, otp: OtpAuth, step: int) -> bool:
 
 
 def _enforcing(user_ids: Sequence[int], company_id: int | None = None) -> list[object]:
-    live = or_(Membership.expires_on.is_(None), Membership.expires_on > utcnow())
+    live = Membership.live()
     where: list[object] = [Membership.user_id.in_(user_ids), Role.enforce2fa.is_(True), live]
     if company_id is not None:
         where.append(Membership.company_id == company_id)

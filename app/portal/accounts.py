@@ -207,9 +207,6 @@ def _csrf_ok(request: Request, flow: Flow, secret: str, form: dict[str, str]) ->
     return csrf_valid(request, _link(flow, secret), form.get(CSRF_FIELD))
 
 
-# --- registrations -------------------------------------------------------------------------
-
-
 @router.get("/registrations/{secret}", name="portal_registration")
 async def registration_page(request: Request, session: SessionDep, secret: str) -> HTMLResponse:
     try:
@@ -255,9 +252,6 @@ async def finish_registration(request: Request, session: SessionDep, secret: str
         audience=audience,
         action_label=_("Log in to %(product)s", product=branding.product_name),
     )
-
-
-# --- password recovery ---------------------------------------------------------------------
 
 
 def _password_errors(form: dict[str, str], user: User, _: Translator) -> list[str]:
@@ -354,9 +348,6 @@ async def finish_access_recover(request: Request, session: SessionDep, secret: s
         audience=audience,
         action_label=_("Log in to %(product)s", product=branding.product_name),
     )
-
-
-# --- e-mail address changes ----------------------------------------------------------------
 
 
 @router.get("/email-address-changes/{secret}", name="portal_email_change")

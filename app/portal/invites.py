@@ -60,9 +60,6 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-# --- the signed-in cookie ----------------------------------------------------------------------
-
-
 def _signed_in(request: Request) -> str | None:
     claims = security.unsign(
         request.cookies.get(PORTAL_USER_COOKIE, ""), settings_of(request).secret_key
@@ -86,9 +83,6 @@ def _remember(request: Request, response: Response, user: User) -> None:
         secure=request.url.scheme == "https",
         path="/portal",
     )
-
-
-# --- pages -------------------------------------------------------------------------------------
 
 
 def _message(

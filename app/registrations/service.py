@@ -31,8 +31,7 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, Gone
 from app.i18n.audience import Audience
 from app.i18n.negotiation import choose
-from app.mail import outbox, renderer
-from app.mail.message import MailMessage
+from app.mail.queue import queue
 from app.registrations.models import CANCELLED, FINISHED, PENDING, Registration
 from app.registrations.repository import RegistrationRepository
 from app.registrations.schemas import RegistrationCreate
@@ -69,23 +68,19 @@ async def register(
     expires = utcnow() + REGISTRATION_TTL
     secret = await links.issue(session, links.REGISTRATION, public_id, expires)
     mail = branding.mail(settings)
-    rendered = renderer.render(
+    await queue(
+        session,
         "registration_confirmation",
-        mail,
-        audience=Audience(choose(body.language), body.localisation, body.timeZone),
-        link=f"{mail.portal_url}{PAGE_PATH}{secret}",
-        expires_on=expires,
-        name=body.name,
-    )
-    message = MailMessage(
         to=address,
-        subject=rendered.subject,
-        html=rendered.html,
-        text=rendered.text,
-        sender_address=mail.sender_address,
-        sender_name=mail.sender_name,
+        context={
+            "link": f"{mail.portal_url}{PAGE_PATH}{secret}",
+            "expires_on": expires,
+            "name": body.name,
+        },
+        branding=mail,
+        reference=public_id,
+        audience=Audience(choose(body.language), body.localisation, body.timeZone),
     )
-    await outbox.enqueue(session, message, kind="registration_confirmation", reference=public_id)
     await RegistrationRepository(session).add(
         Registration(
             public_id=public_id,

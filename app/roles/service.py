@@ -23,7 +23,6 @@ The rules where IXON's contract says nothing (ours, kept in one place):
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -32,18 +31,17 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext, CompanyScoped
-from app.auth.permissions import DEFAULT_ROLES, Permission
+from app.auth.permissions import CATALOGUE, DEFAULT_ROLES, beyond
 from app.companies.models import Company
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine, not_found
+from app.core.names import park_renamed, plural, unique_names, unique_renames
 from app.core.querying import FilterColumn, ListParams, paginate_rows, selects
 from app.core.schemas import PublicIdItem
-from app.db.conflicts import parking_name
 from app.memberships import service as membership_service
 from app.roles.models import Role, RolePermission
 from app.roles.repository import WITH_PERMISSIONS, RoleRepository
 from app.roles.schemas import RoleBulkUpdate, RoleCreate, RoleOut, RoleUpdate
 
-CATALOGUE = frozenset(p.value for p in Permission)
 # IXON declares no `filters` on GET /roles, but its clients send `eq(name,"...")` there.
 FILTERS = {
     "publicId": FilterColumn(Role.public_id),
@@ -119,16 +117,11 @@ async def get_role(session: AsyncSession, auth: AuthContext, public_id: str) -> 
     return role
 
 
-# --- checks ----------------------------------------------------------------------------------
+NAME_EXISTS = 'A role named "{name}" exists already in this company'
 
 
-def _at(error: AppError, index: int | None) -> AppError:
-    """Attribute an error to a bulk item; single-object requests have no index."""
-    return error if index is None else error.at_index(index)
-
-
-def _key(name: str) -> str:
-    return name.strip().casefold()
+def _rename(role: Role | None, name: str | None) -> tuple[str, str] | None:
+    return None if role is None or name is None else (role.name, name)
 
 
 def _check_permissions(
@@ -144,7 +137,7 @@ def _check_permissions(
                     f"'{raw}' is not a permission; GET /permissions lists them", property_name
                 )
             )
-        elif raw not in auth.permissions:
+        elif beyond(auth.permissions, [raw]):
             errors.append(
                 Forbidden(f"You cannot grant {raw}: you do not hold it yourself", property_name)
             )
@@ -154,10 +147,10 @@ def _check_permissions(
 
 
 def _assert_may_change(auth: AuthContext, role: Role, property_name: str = "publicId") -> None:
-    beyond = sorted(p for p in role.permission_ids if p in CATALOGUE and p not in auth.permissions)
-    if beyond:
+    lacking = beyond(auth.permissions, role.permission_ids)
+    if lacking:
         raise Forbidden(
-            f'Role "{role.name}" grants {", ".join(beyond)}, which you do not hold; only someone '
+            f'Role "{role.name}" grants {", ".join(lacking)}, which you do not hold; only someone '
             "who holds every permission of a role may change or delete it",
             property_name,
         )
@@ -173,15 +166,16 @@ async def _role_to_change(
     return role
 
 
-# --- roles -----------------------------------------------------------------------------------
-
-
 async def create_roles(
     session: AsyncSession, auth: AuthContext, items: Sequence[RoleCreate]
 ) -> list[Role]:
     company = auth.company_or_raise
-    taken = {_key(name) for name in (await RoleRepository(session).names(company.id)).values()}
-    sent: set[str] = set()
+    clashes = unique_names(
+        [item.name for item in items],
+        (await RoleRepository(session).names(company.id)).values(),
+        exists=NAME_EXISTS,
+        repeated='The name "{name}" is given to more than one role in this request',
+    )
     errors: list[AppError] = []
     granted: list[set[str]] = []
     for index, item in enumerate(items):
@@ -190,14 +184,8 @@ async def create_roles(
         )
         errors += [problem.at_index(index) for problem in problems]
         granted.append(permissions)
-        key = _key(item.name)
-        if key in taken:
-            message = f'A role named "{item.name}" exists already in this company'
-            errors.append(Conflict(message, "name").at_index(index))
-        elif key in sent:
-            message = f'The name "{item.name}" is given to more than one role in this request'
-            errors.append(Conflict(message, "name").at_index(index))
-        sent.add(key)
+        if index in clashes:
+            errors.append(clashes[index])
     if errors:
         raise combine(errors)
     roles = [
@@ -244,7 +232,6 @@ async def _update(
     errors: list[AppError] = []
     seen: set[str] = set()
     for index, (public_id, patch) in enumerate(changes):
-        where = index if bulk else None
         role = roles.get(public_id)
         try:
             if role is None:
@@ -254,37 +241,24 @@ async def _update(
             seen.add(public_id)
             _assert_may_change(auth, role)
         except AppError as error:
-            errors.append(_at(error, where))
+            errors.append(error.at_index(index))
             continue
         if patch.name is not None:
             names[role.id] = patch.name
-    # Names are checked on the outcome, so two roles may swap names in one request.
-    counts = Counter(_key(name) for name in names.values())
-    for index, (public_id, patch) in enumerate(changes):
-        role = roles.get(public_id)
-        if role is None or patch.name is None or _key(patch.name) == _key(role.name):
-            continue
-        if counts[_key(patch.name)] > 1:
-            message = f'A role named "{patch.name}" exists already in this company'
-            errors.append(_at(Conflict(message, "name"), index if bulk else None))
+    errors += unique_renames(
+        [_rename(roles.get(public_id), patch.name) for public_id, patch in changes],
+        names.values(),
+        exists=NAME_EXISTS,
+    )
     if errors:
-        raise combine(errors)
-    await _park_renamed(session, [(roles[public_id], patch.name) for public_id, patch in changes])
+        raise combine(errors, bulk=bulk)
+    await park_renamed(session, [(roles[public_id], patch.name) for public_id, patch in changes])
     for public_id, patch in changes:
         values = patch.model_dump(exclude_unset=True)
         for wire, attribute in EDITABLE:
             if wire in values:
                 setattr(roles[public_id], attribute, values[wire])
     await session.flush()
-
-
-async def _park_renamed(session: AsyncSession, renames: Sequence[tuple[Role, str | None]]) -> None:
-    """Roles may swap names in one request; the unique index holds at every row written."""
-    renamed = [role for role, name in renames if name is not None and _key(name) != _key(role.name)]
-    if len(renamed) > 1:
-        for role in renamed:
-            role.name = parking_name(role.public_id)
-        await session.flush()
 
 
 async def delete_roles(
@@ -304,25 +278,21 @@ async def delete_roles(
                 raise not_found("Role")
             _assert_may_change(auth, role)
             if role.id in in_use:
-                count = in_use[role.id]
+                used = plural(in_use[role.id], "membership")
                 raise Conflict(
-                    f'Role "{role.name}" is used by {count} '
-                    f"membership{'' if count == 1 else 's'}; give them another role or remove "
+                    f'Role "{role.name}" is used by {used}; give them another role or remove '
                     "them before deleting it",
                     "publicId",
                 )
         except AppError as error:
-            errors.append(_at(error, index if bulk else None))
+            errors.append(error.at_index(index))
             continue
         chosen[role.id] = role
     if errors:
-        raise combine(errors)
+        raise combine(errors, bulk=bulk)
     await session.flush()
     await repository.delete_ids(list(chosen))  # their permissions go with them (cascade)
     await membership_service.assert_admin_remains(session, company.id)
-
-
-# --- role permissions ------------------------------------------------------------------------
 
 
 async def _set_permissions(session: AsyncSession, role: Role, target: set[str]) -> set[str]:
@@ -337,10 +307,8 @@ async def _set_permissions(session: AsyncSession, role: Role, target: set[str]) 
     return removed
 
 
-async def add_permissions(
-    session: AsyncSession, auth: AuthContext, role_id: str, items: Sequence[PublicIdItem]
-) -> None:
-    role = await _role_to_change(session, auth, role_id)
+def _grantable(auth: AuthContext, items: Sequence[PublicIdItem]) -> set[str]:
+    """The permission ids of a `/roles/{id}/permissions` body, each one the caller may grant."""
     errors: list[AppError] = []
     wanted: set[str] = set()
     for index, item in enumerate(items):
@@ -349,22 +317,21 @@ async def add_permissions(
         wanted |= valid
     if errors:
         raise combine(errors)
-    await _set_permissions(session, role, set(role.permission_ids) | wanted)
+    return wanted
+
+
+async def add_permissions(
+    session: AsyncSession, auth: AuthContext, role_id: str, items: Sequence[PublicIdItem]
+) -> None:
+    role = await _role_to_change(session, auth, role_id)
+    await _set_permissions(session, role, set(role.permission_ids) | _grantable(auth, items))
 
 
 async def replace_permissions(
     session: AsyncSession, auth: AuthContext, role_id: str, items: Sequence[PublicIdItem]
 ) -> None:
     role = await _role_to_change(session, auth, role_id)
-    errors: list[AppError] = []
-    wanted: set[str] = set()
-    for index, item in enumerate(items):
-        valid, problems = _check_permissions(auth, [item.publicId], "publicId")
-        errors += [problem.at_index(index) for problem in problems]
-        wanted |= valid
-    if errors:
-        raise combine(errors)
-    await _set_permissions(session, role, wanted)
+    await _set_permissions(session, role, _grantable(auth, items))
 
 
 async def remove_permissions(

@@ -17,7 +17,7 @@ from app.access_tokens import service as token_service
 from app.applications import service as application_service
 from app.applications.models import Application
 from app.auth.context import AuthContext
-from app.core.errors import AppError, not_found
+from app.core.errors import AppError, combine, not_found
 from app.memberships import service as membership_service
 from app.service_accounts.schemas import ServiceAccountCreate
 from app.users import service as user_service
@@ -62,7 +62,7 @@ async def delete(
         if public_id not in found
     ]
     if errors:
-        raise membership_service.bulk_error(errors, bulk=bulk)
+        raise combine(errors, bulk=bulk)
     users = [found[public_id] for public_id in public_ids]
     await membership_service.assert_may_remove(session, auth, users, bulk=bulk)
     await user_service.delete_accounts(session, list({u.id: u for u in users}.values()))

@@ -17,7 +17,7 @@ from app.auth.context import AuthContext
 from app.auth.ratelimit import LoginLimiter, Secret
 from app.config import Settings
 from app.core import security
-from app.core.errors import AppError, BadRequest, Conflict
+from app.core.errors import AppError, BadRequest, Conflict, combine
 from app.memberships import service as membership_service
 from app.users import service as user_service
 from app.users.schemas import PasswordChange
@@ -73,7 +73,7 @@ async def delete_me(session: AsyncSession, auth: AuthContext) -> None:
                 )
             )
     if errors:
-        raise membership_service.bulk_error(errors, bulk=False)
+        raise combine(errors, bulk=False)
 
 
 async def leave_companies(

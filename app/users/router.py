@@ -24,7 +24,8 @@ from app.users.schemas import MyUserOut, MyUserPatch, PasswordChange, UserOut
 router = APIRouter()
 TYPE = "User"
 
-# --- the caller's own account (declared before `/users/{publicId}`) --------------------------
+# The caller's own account (`/users/me...`) is declared before `/users/{publicId}`: the first
+# matching route wins.
 
 
 @router.get("/users/me", tags=["MyUser"], response_model=Envelope[MyUserOut])
@@ -75,9 +76,6 @@ async def change_my_password(
 async def leave_companies(session: SessionDep, auth: Auth, body: Bulk[CompanyRef]) -> JSONResponse:
     await account.leave_companies(session, auth, [item.publicId for item in body])
     return envelope.success("UserLeaveCompany", None)
-
-
-# --- the company's users -----------------------------------------------------------------
 
 
 @router.get(

@@ -17,7 +17,7 @@ from app.auth.context import AuthContext, CompanyScoped
 from app.auth.permissions import Permission
 from app.core import passwords, security
 from app.core.clock import utcnow
-from app.core.errors import AppError, BadRequest, Conflict, not_found
+from app.core.errors import AppError, BadRequest, Conflict, combine, not_found
 from app.core.querying import FilterColumn, ListParams, Selection, paginate_rows, selects
 from app.memberships import service as membership_service
 from app.memberships.models import Membership
@@ -144,8 +144,6 @@ async def create_service_account(
         )
     )
 
-
-# --- the company's users (`/users`, `/users/{publicId}`) -------------------------------------
 
 # What `GET /users` reads of a user (app/users/presenters.py `company_user`).
 ROW_COLUMNS = (
@@ -299,7 +297,7 @@ async def remove_from_company(
         if public_id not in found
     ]
     if errors:
-        raise membership_service.bulk_error(errors, bulk=bulk)
+        raise combine(errors, bulk=bulk)
     users = list({found[p].id: found[p] for p in public_ids}.values())
     people = [u for u in users if u.type != SERVICE_ACCOUNT]
     accounts = [u for u in users if u.type == SERVICE_ACCOUNT]

@@ -27,7 +27,7 @@ async def _company_id(session: AsyncSession, company: str) -> int:
 @webhook_cli.command("list")
 def list_endpoints(company: CompanyOption) -> None:
     """The company's endpoints: publicId, URL, events, state."""
-    from app.cli import in_session
+    from app.core.commands import in_session
     from app.webhooks.models import WebhookEndpoint
 
     async def work(session: AsyncSession) -> list[WebhookEndpoint]:
@@ -53,8 +53,8 @@ def add(
     """Add an endpoint; prints its publicId and signing secret (shown only now)."""
     from pydantic import ValidationError
 
-    from app.cli import fail, in_session
     from app.config import get_settings
+    from app.core.commands import fail, in_session
     from app.webhooks import service
     from app.webhooks.schemas import WebhookEndpointCreate
 
@@ -73,7 +73,7 @@ def add(
 
 
 def _set_enabled(public_id: str, enabled: bool) -> None:
-    from app.cli import in_session
+    from app.core.commands import in_session
     from app.core.errors import not_found
     from app.webhooks.models import WebhookEndpoint
 
@@ -107,7 +107,7 @@ def delete(endpoint: EndpointArgument) -> None:
     """Delete the endpoint and its delivery log."""
     from sqlalchemy import delete as delete_rows
 
-    from app.cli import in_session
+    from app.core.commands import in_session
     from app.webhooks.models import WebhookEndpoint
 
     async def work(session: AsyncSession) -> int:

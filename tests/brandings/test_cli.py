@@ -16,8 +16,8 @@ from app.config import get_settings
 def ixon(scratch_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("IXON_DATABASE_URL", scratch_url)
     monkeypatch.setenv("IXON_MAIL_BACKEND", "memory")
-    monkeypatch.setattr("app.cli.out", Console(width=250))  # no folding in the table
-    monkeypatch.setattr("app.cli.err", Console(width=250, stderr=True))
+    monkeypatch.setattr("app.brandings.cli.out", Console(width=250))  # no folding in the table
+    monkeypatch.setattr("app.core.commands.err", Console(width=250, stderr=True))
     get_settings.cache_clear()
     runner = CliRunner()
     assert runner.invoke(cli, ["migrate"]).exit_code == 0

@@ -36,6 +36,7 @@ CONTEXT: dict[str, Any] = {
     "admin_name": "Grace Hopper",
     "url": "https://hooks.example.com/ixon",
     "reason": "HTTP 503: Service Unavailable",
+    "address": "ada@example.com",
 }
 
 

@@ -19,16 +19,18 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.acting import acting_in
 from app.auth.context import AuthContext
 from app.auth.permissions import Permission
 from app.brandings import service as branding_service
 from app.config import Settings
+from app.core.commands import pages
 from app.core.errors import AppError, BadRequest, Conflict
 from app.core.schemas import Ref
 from app.groups import service as group_service
 from app.invites import service as invite_service
 from app.invites.schemas import GroupRole, InviteCreate
-from app.operations import acting_in, pages
+from app.invites.status import ALREADY_INVITED, ALREADY_MEMBER
 from app.roles import service as role_service
 from app.users.models import normalize_email
 
@@ -179,9 +181,9 @@ class Directory:
 
 def _classify(error: AppError) -> tuple[Outcome, str]:
     message = "; ".join(item.message for item in error.items)
-    if isinstance(error, Conflict) and "already a member" in message:
+    if isinstance(error, Conflict) and ALREADY_MEMBER in error.codes:
         return Outcome.ALREADY_MEMBER, message
-    if isinstance(error, Conflict) and "already been invited" in message:
+    if isinstance(error, Conflict) and ALREADY_INVITED in error.codes:
         return Outcome.ALREADY_INVITED, message
     return Outcome.INVALID, message
 
