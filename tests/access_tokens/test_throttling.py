@@ -72,9 +72,6 @@ def limiter(app: FastAPI, settings: Settings, **limits: object) -> LoginLimiter:
     return app.state.login_limiter  # type: ignore[no-any-return]
 
 
-# --- sequential, in the test's transaction -----------------------------------------------------
-
-
 async def test_a_client_that_failed_is_refused_and_a_fresh_client_is_not(
     api: Api, app: FastAPI, world: World
 ) -> None:
@@ -178,9 +175,6 @@ async def test_the_old_password_of_a_change_is_limited_like_a_log_in(
     assert (await log_in(api.client, world.application_id, person.email, PASSWORD)).is_success
     async with transport_from(app, "198.51.100.30") as owner:
         assert (await change(owner, PASSWORD)).status_code == 201
-
-
-# --- concurrent, on committed rows -------------------------------------------------------------
 
 
 @dataclass

@@ -189,9 +189,6 @@ def unique_address(label: str) -> str:
     return f"{label}.{uuid.uuid4().hex[:10]}@example.com"
 
 
-# --- the service as an operator runs it ---------------------------------------------------------
-
-
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -384,9 +381,6 @@ async def live_server(backend: str, root: Path) -> AsyncIterator[LiveServer]:
         )
 
 
-# --- IXON's API, called the way its documentation does ------------------------------------------
-
-
 class Api:
     """The API calls of IXON's "Manage users" guide, for the tests' administrators."""
 
@@ -507,8 +501,6 @@ async def expire_invite(server: LiveServer, invite_id: str) -> None:
         await engine.dispose()
 
 
-# --- the browser -----------------------------------------------------------------------------
-
 _UNNAMED_CONTROL = re.compile(
     r"^\s*- (textbox|checkbox|radio|combobox|spinbutton|searchbox|listbox|slider|switch)"
     r"(\s*\[[^\]]*\])?:?\s*$"
@@ -539,9 +531,6 @@ async def screenshot(server: LiveServer, page: Page, name: str) -> Path:
     await page.screenshot(path=path, full_page=True)
     SCREENSHOTS.append(path)
     return path
-
-
-# --- fixtures ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="package")

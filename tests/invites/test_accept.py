@@ -53,9 +53,6 @@ async def _user(world: World, email: str) -> User | None:
         return await session.scalar(select(User).where(User.email_normalized == email.lower()))
 
 
-# --- a new person: POST /users with the link -------------------------------------------------
-
-
 async def test_a_new_person_creates_the_account_and_joins(
     api: Api, world: World, client: httpx.AsyncClient
 ) -> None:
@@ -123,9 +120,6 @@ async def test_post_users_refuses_an_address_with_an_account(
     assert response.status_code == 409
     assert "/invites/me/finish" in errors(response)[0]["message"]
     assert (await invite_row(world.sessionmaker, invite_id)).status == "pending"
-
-
-# --- an existing account: the link, or logged in ---------------------------------------------
 
 
 async def test_an_existing_account_accepts_with_the_link(
@@ -200,9 +194,6 @@ async def test_accepting_merges_a_membership_the_user_holds_already(api: Api, wo
         )
     assert len(held) == 1 and held[0].expires_on is None  # the invite's permanent one wins
     assert await _companies(api, person.token) == {world.a.id}
-
-
-# --- expiry, withdrawal, declining -------------------------------------------------------------
 
 
 async def test_an_expired_invite_cannot_be_accepted(
@@ -303,9 +294,6 @@ async def test_the_link_calls_need_an_application(
         "/invites/me", headers={"Api-Version": "2", "Api-Application": world.application_id}
     )
     assert none.status_code == 401
-
-
-# --- /users/me/invites ---------------------------------------------------------------------
 
 
 async def test_my_invites_across_companies(api: Api, world: World) -> None:

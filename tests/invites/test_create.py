@@ -53,9 +53,6 @@ async def _make_role(world: World, name: str, *permissions: str) -> str:
         return role.public_id
 
 
-# --- IXON's documented call --------------------------------------------------------------------
-
-
 @pytest.mark.parametrize("prefix", ["", "/api"])
 async def test_the_documented_call_as_ixon_writes_it(
     client: httpx.AsyncClient, world: World, prefix: str
@@ -159,9 +156,6 @@ async def test_the_invite_is_stored_as_asked(api: Api, world: World, settings: S
     assert abs(lifetime.total_seconds() - settings.invite_ttl) < 5
 
 
-# --- the e-mail --------------------------------------------------------------------------------
-
-
 async def test_a_new_person_gets_the_create_your_account_email(
     api: Api, world: World, settings: Settings
 ) -> None:
@@ -225,9 +219,6 @@ async def _auth_of(world: World, session: AsyncSession) -> Any:
     return await auth_service.authenticate(
         session, world.a.admin.token, world.application_id, world.a.id
     )
-
-
-# --- rules -------------------------------------------------------------------------------------
 
 
 async def test_bad_items_are_all_reported_and_nothing_is_written(
@@ -374,9 +365,6 @@ async def test_company_b_cannot_use_company_a_s_token(api: Api, world: World) ->
         "/invites", json=[item(world.b, "x@example.com")], branding=BRANDING, company=world.b.id
     )
     assert response.status_code == 404 and error_props(response) == {"Api-Company"}
-
-
-# --- the database holds the rule ---------------------------------------------------------------
 
 
 async def test_one_pending_invite_per_address_is_held_by_the_database(

@@ -27,9 +27,6 @@ def _when(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-# --- reading -----------------------------------------------------------------------------------
-
-
 async def test_the_list_shows_pending_invites_with_status_and_delivery(
     api: Api, world: World, settings: Settings
 ) -> None:
@@ -113,9 +110,6 @@ async def test_another_companys_invites_are_not_found_and_stay_untouched(
     assert (await api.get("/invites")).json()["data"] == []
 
 
-# --- revoking ----------------------------------------------------------------------------------
-
-
 async def test_revoking_withdraws_the_link_and_the_pending_memberships(
     api: Api, world: World, client: httpx.AsyncClient
 ) -> None:
@@ -150,9 +144,6 @@ async def test_bulk_revoking_is_all_or_nothing(api: Api, world: World) -> None:
     response = await api.delete("/invites", json={"publicId": open_})
     assert response.status_code == 200
     assert (await invite_row(world.sessionmaker, open_)).status == "revoked"
-
-
-# --- resending ---------------------------------------------------------------------------------
 
 
 async def test_resending_extends_the_expiry_and_replaces_the_link(

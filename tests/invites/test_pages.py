@@ -62,9 +62,6 @@ async def _token_used(world: World, invite_id: str) -> bool:
         return any(u is not None for u in used)
 
 
-# --- what the page shows -----------------------------------------------------------------------
-
-
 async def test_a_new_person_sees_who_invites_them_to_what_and_two_steps(
     api: Api, world: World, client: httpx.AsyncClient
 ) -> None:
@@ -121,9 +118,6 @@ async def test_opening_the_link_changes_nothing(
     assert (await invite_row(world.sessionmaker, invite_id)).status == "pending"
     assert not await _token_used(world, invite_id)
     assert await _user(world, "scanner@example.com") is None
-
-
-# --- joining ---------------------------------------------------------------------------------
 
 
 async def test_a_new_person_creates_the_account_and_joins_from_the_page(
@@ -233,9 +227,6 @@ async def test_a_post_without_the_pages_token_changes_nothing(
     assert await _user(world, "csrf@example.com") is None
 
 
-# --- declining, and the links that no longer work ----------------------------------------------
-
-
 async def test_declining_asks_for_confirmation_first(
     api: Api, world: World, client: httpx.AsyncClient
 ) -> None:
@@ -319,9 +310,6 @@ async def test_pages_wear_the_invites_branding(
     # No portal of its own named (`home_url`): the account portal where its pages are served.
     go_to = '<a class="button" href="https://portal.acme.example/portal/">Go to Acme Portal</a>'
     assert go_to in done.text
-
-
-# --- another account signed in ---------------------------------------------------------------
 
 
 async def test_a_browser_signed_in_as_someone_else_is_told_and_can_sign_out(

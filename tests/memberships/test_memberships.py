@@ -29,9 +29,6 @@ async def admin_membership(api: Api, world: World) -> str:
     return str(only["publicId"])
 
 
-# --- reading ------------------------------------------------------------------------------
-
-
 async def test_list_shows_this_companys_memberships_in_ixons_shape(api: Api, world: World) -> None:
     member = await world.member(world.a, "Viewer")
     response = await api.get(PATH, params={"fields": "*"})
@@ -126,9 +123,6 @@ async def test_memberships_of_pending_invites(api: Api, world: World) -> None:
     }
     assert (await api.delete(f"{PATH}/{membership}")).status_code == 200
     assert (await api.get(f"{PATH}/{membership}")).status_code == 404
-
-
-# --- granting -----------------------------------------------------------------------------
 
 
 async def test_granting_a_role_takes_effect(api: Api, world: World) -> None:
@@ -243,9 +237,6 @@ async def test_memberships_in_other_groups(api: Api, world: World) -> None:
                      "group": {"publicId": line}}  # fmt: skip
 
 
-# --- expiry -------------------------------------------------------------------------------
-
-
 async def test_an_expired_membership_grants_nothing(api: Api, world: World) -> None:
     member = await world.member(world.a, "User")
     response = await api.post(
@@ -268,9 +259,6 @@ async def test_an_expired_membership_grants_nothing(api: Api, world: World) -> N
         json=[item(demoted.id, world.a.group_id, world.a.roles["Viewer"])],
     )  # fmt: skip
     assert refused.status_code == 403
-
-
-# --- changing -----------------------------------------------------------------------------
 
 
 async def test_patch_changes_role_group_and_expiry(api: Api, world: World) -> None:
@@ -412,9 +400,6 @@ async def test_changing_needs_manage_users(api: Api, world: World) -> None:
     assert (await memberships_of(world, editor))[0]["role"] == world.a.roles["Editor"]
 
 
-# --- removing -----------------------------------------------------------------------------
-
-
 async def test_delete_memberships(api: Api, world: World) -> None:
     member = await world.member(world.a, "User")
     extra = await join(world, world.a, member, "Viewer")
@@ -472,9 +457,6 @@ async def test_a_service_accounts_last_membership_stays(api: Api, world: World) 
     assert (await api.delete(f"{PATH}/{only}")).status_code == 200
     last = extra.json()["data"][0]["publicId"]
     assert (await api.delete(f"{PATH}/{last}")).status_code == 409
-
-
-# --- replacing a user's set ---------------------------------------------------------------
 
 
 async def test_put_replaces_the_users_set(api: Api, world: World) -> None:

@@ -284,9 +284,6 @@ def wait_for(condition: Any, what: str, seconds: float = 30) -> None:
         time.sleep(0.1)
 
 
-# --- the SDK an integrator generates from openapi/openapi.json ---------------------------------
-
-
 @pytest.fixture(scope="module")
 def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("sdk")

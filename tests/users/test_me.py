@@ -34,9 +34,6 @@ async def second_token(api: Api, token: str) -> str:
     return str(response.json()["data"]["secretId"])
 
 
-# --- password -----------------------------------------------------------------------------
-
-
 async def test_changing_the_password(api: Api, world: World) -> None:
     person = await world.person("Changer")
     other = await second_token(api, person.token)
@@ -112,9 +109,6 @@ async def test_bad_password_requests(api: Api, world: World) -> None:
     assert await log_in(api, person.email, PASSWORD) == 201
 
 
-# --- deleting the account -----------------------------------------------------------------
-
-
 async def test_deleting_my_account(api: Api, world: World) -> None:
     member = await world.member(world.a, "Viewer")
     await join(world, world.b, member, "User")
@@ -140,9 +134,6 @@ async def test_the_last_administrator_cannot_delete_their_account(api: Api, worl
     assert (await api.delete("/users/me", company=None)).status_code == 409
     await world.member(world.a, "Administrator")
     assert (await api.delete("/users/me", company=None)).status_code == 200
-
-
-# --- leaving companies --------------------------------------------------------------------
 
 
 async def test_leaving_a_company(api: Api, world: World) -> None:

@@ -169,9 +169,6 @@ async def test_the_company_header_is_required(api: Api, world: World) -> None:
     assert not_mine.status_code == 404 and error_props(not_mine) == {"Api-Company"}
 
 
-# --- removing users from the company ---------------------------------------------------------
-
-
 async def test_the_seed_delete_users_call(api: Api, world: World) -> None:
     """IXON's "Remove a user" call, verbatim: the user leaves the company, the account stays."""
     member = await world.member(world.a, "Viewer")
