@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
@@ -41,6 +42,7 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+@cache  # asked once per event; a bulk write has thousands
 def _references(table: Table) -> dict[str, Table]:
     """Foreign-key columns whose target has a publicId: column name → referenced table."""
     found: dict[str, Table] = {}

@@ -18,13 +18,13 @@ import random
 import secrets
 import time
 import weakref
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
 
-from sqlalchemy import event, func, or_, select, update
+from sqlalchemy import event, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -49,28 +49,43 @@ _ERROR_MAX = 2000
 _IN_CHUNK = 1000
 
 
+def _row(message: MailMessage, kind: str, reference: str | None) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "reference": reference,
+        "recipient": message.to,
+        "sender_address": message.sender_address,
+        "sender_name": message.sender_name,
+        "reply_to": message.reply_to,
+        "subject": message.subject,
+        "html": message.html,
+        "text": message.text,
+        "status": OutboxStatus.QUEUED,
+        "attempts": 0,
+        "next_attempt_on": utcnow(),
+    }
+
+
 async def enqueue(
     session: AsyncSession, message: MailMessage, *, kind: str, reference: str | None = None
 ) -> OutboxMessage:
     """Adds the message to the caller's transaction; it leaves only if that commits."""
-    row = OutboxMessage(
-        kind=kind,
-        reference=reference,
-        recipient=message.to,
-        sender_address=message.sender_address,
-        sender_name=message.sender_name,
-        reply_to=message.reply_to,
-        subject=message.subject,
-        html=message.html,
-        text=message.text,
-        status=OutboxStatus.QUEUED,
-        attempts=0,
-        next_attempt_on=utcnow(),
-    )
+    row = OutboxMessage(**_row(message, kind, reference))
     session.add(row)
     await session.flush()
     _wake_workers_after_commit(session)
     return row
+
+
+async def enqueue_many(
+    session: AsyncSession, messages: Sequence[tuple[MailMessage, str, str | None]]
+) -> None:
+    """`enqueue` for many (message, kind, reference) at once: one INSERT, no objects."""
+    if not messages:
+        return
+    rows = [_row(message, kind, reference) for message, kind, reference in messages]
+    await session.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[arg-type]
+    _wake_workers_after_commit(session)
 
 
 async def replace(
