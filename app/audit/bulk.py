@@ -5,25 +5,41 @@ them here, and they read exactly as the events of the same rows added one by one
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import context as audit_context
-from app.audit.recorder import CREATE, UPDATE, Change, write
+from app.audit.models import AuditEvent
+from app.audit.recorder import CREATE, UPDATE, Change, event_rows
 from app.audit.registry import by_table
+from app.db.bulk import insert_rows
+
+AUDIT_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
+
+
+@cache
+def _defaults(table: Table) -> tuple[tuple[str, bool, Any], ...]:
+    """Each column's key, whether it has a scalar default, and that default."""
+    found = []
+    for column in table.columns:
+        default = column.default
+        scalar = default is not None and getattr(default, "is_scalar", False)
+        found.append((column.key, scalar, default.arg if scalar else None))  # type: ignore[union-attr]
+    return tuple(found)
 
 
 def as_added(table: Table, given: Mapping[str, Any]) -> dict[str, Any]:
     """What the hook knows of a new object at its flush: the values given (with its publicId)
     and the columns' scalar defaults; not the keys and times the INSERT itself makes."""
     values: dict[str, Any] = {}
-    for column in table.columns:
-        if column.key in given:
-            values[column.key] = given[column.key]
-        elif column.default is not None and getattr(column.default, "is_scalar", False):
-            values[column.key] = column.default.arg  # type: ignore[attr-defined]
+    for key, scalar, default in _defaults(table):
+        if key in given:
+            values[key] = given[key]
+        elif scalar:
+            values[key] = default
     return values
 
 
@@ -46,8 +62,9 @@ def updated(
 
 
 async def record(session: AsyncSession, changes: list[Change]) -> None:
-    """Writes the events in the session's transaction, as the hook would."""
-    if changes:
-        await session.run_sync(
-            lambda sync: write(sync.connection(), audit_context.of(sync), changes)
-        )
+    """Writes the events in the session's transaction, as the hook would (in one COPY on
+    PostgreSQL: app/db/bulk.py)."""
+    rows = await session.run_sync(
+        lambda sync: event_rows(sync.connection(), audit_context.of(sync), changes)
+    )
+    await insert_rows(session, AUDIT_EVENTS, rows)

@@ -37,6 +37,7 @@ class Change:
     after: dict[str, Any] | None
 
 
+@cache
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
@@ -185,8 +186,17 @@ def _actor(context: AuditContext, user: tuple[str | None, str | None]) -> Actor:
 
 
 def write(connection: Connection, context: AuditContext, changes: list[Change]) -> None:
+    rows = event_rows(connection, context, changes)
+    if rows:
+        connection.execute(insert(AuditEvent.__table__), rows)  # type: ignore[arg-type]
+
+
+def event_rows(
+    connection: Connection, context: AuditContext, changes: list[Change]
+) -> list[dict[str, Any]]:
+    """The audit rows of ``changes`` (references looked up on ``connection``)."""
     if not changes:
-        return
+        return []
     lookup, members = _prepare(connection, changes)
     # Whole seconds, as answers show it: a `time` filter then means what the client sees.
     now = utcnow().replace(microsecond=0)
@@ -211,4 +221,4 @@ def write(connection: Connection, context: AuditContext, changes: list[Change]) 
         }
         for company in _companies(change, context, lookup, members):
             rows.append(base | {"public_id": ids.secret(24), "company": company})
-    connection.execute(insert(AuditEvent.__table__), rows)  # type: ignore[arg-type]
+    return rows

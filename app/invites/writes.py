@@ -26,6 +26,7 @@ from app.core import security
 from app.core.clock import utcnow
 from app.core.errors import Conflict
 from app.core.ids import public_id
+from app.db.bulk import insert_rows
 from app.groups.models import Group
 from app.invites.emails import NewMail, reference
 from app.invites.models import PENDING, Invite
@@ -111,7 +112,7 @@ async def insert_all(
         for group, role, expires_on in invite.grants
     ]
     try:
-        await session.execute(insert(MEMBERSHIPS), memberships)
+        await insert_rows(session, MEMBERSHIPS, memberships)
     except IntegrityError:
         raise _raced() from None
     tokens = [
@@ -124,7 +125,7 @@ async def insert_all(
         }
         for invite, mail in zip(invites, mails, strict=True)
     ]
-    await session.execute(insert(LINKS), tokens)
+    await insert_rows(session, LINKS, tokens)
     await outbox.enqueue_many(
         session,
         [(m.message, m.kind, reference(i)) for i, m in zip(invites, mails, strict=True)],

@@ -24,12 +24,13 @@ from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
 
-from sqlalchemy import event, func, insert, or_, select, update
+from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.core.clock import utcnow
+from app.db.bulk import insert_rows
 from app.mail.errors import PermanentMailError
 from app.mail.message import MailMessage
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -80,11 +81,11 @@ async def enqueue(
 async def enqueue_many(
     session: AsyncSession, messages: Sequence[tuple[MailMessage, str, str | None]]
 ) -> None:
-    """`enqueue` for many (message, kind, reference) at once: one INSERT, no objects."""
+    """`enqueue` for many (message, kind, reference) at once: one statement, no objects."""
     if not messages:
         return
     rows = [_row(message, kind, reference) for message, kind, reference in messages]
-    await session.execute(insert(OutboxMessage.__table__), rows)  # type: ignore[arg-type]
+    await insert_rows(session, OutboxMessage.__table__, rows)  # type: ignore[arg-type]
     _wake_workers_after_commit(session)
 
 
