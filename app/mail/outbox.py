@@ -204,18 +204,25 @@ class OutboxWorker:
         return timedelta(seconds=base * (1 + random.random() / 10))  # noqa: S311 - jitter only
 
     async def run_once(self) -> int:
-        """Claims one batch of due messages and tries each; returns how many it claimed."""
+        """Claims one batch of due messages and tries each; returns how many it claimed.
+        Sent ones are recorded together at the end of the batch (one UPDATE); a worker that
+        dies before that leaves them to be sent again once the lease is over."""
         token = secrets.token_hex(16)
         claims = await self._claim(token)
         # A send may only start while the lease is sure to outlast it.
         last_start = time.monotonic() + (
             self.settings.outbox_lease_seconds - self.settings.mail_send_timeout
         )
-        for index, claim in enumerate(claims):
-            if time.monotonic() > last_start:
-                await self._release(token, [c.id for c in claims[index:]])
-                break
-            await self._attempt(claim, token)
+        sent: list[_Claim] = []
+        try:
+            for index, claim in enumerate(claims):
+                if time.monotonic() > last_start:
+                    await self._release(token, [c.id for c in claims[index:]])
+                    break
+                if await self._attempt(claim, token):
+                    sent.append(claim)
+        finally:
+            await self._record_sent(token, sent)
         return len(claims)
 
     async def drain(self, max_rounds: int = 10_000) -> int:
@@ -241,9 +248,19 @@ class OutboxWorker:
                     logger.exception("outbox round failed; trying again after the poll interval")
                     claimed = 0
                 if claimed < self.settings.outbox_batch_size:
+                    await self._idle()
                     await self._sleep(stop)
         finally:
             _running.discard(self)
+
+    async def _idle(self) -> None:
+        """Nothing more due now: a sender holding a connection lets it go."""
+        close = getattr(self.sender, "close", None)
+        if close is not None:
+            try:
+                await close()
+            except Exception:
+                logger.exception("closing the mail sender failed")
 
     def wake(self) -> None:
         """Starts the next round now (mail was just committed); safe from any thread."""
@@ -313,22 +330,36 @@ class OutboxWorker:
         )
         return _Claim(id=row.id, attempts=row.attempts, kind=row.kind, message=message)
 
-    async def _attempt(self, claim: _Claim, token: str) -> None:
+    async def _attempt(self, claim: _Claim, token: str) -> bool:
+        """Sends one message; a failure is recorded at once, a success left to the caller."""
         try:
             async with asyncio.timeout(self.settings.mail_send_timeout):
                 await self.sender.send(claim.message)
         except Exception as exc:
             await self._record_failure(claim, token, exc)
-        else:
-            await self._record(
-                claim,
-                token,
-                status=OutboxStatus.SENT,
-                attempts=claim.attempts + 1,
-                sent_on=utcnow(),
-                **SCRUBBED,
+            return False
+        return True
+
+    async def _record_sent(self, token: str, claims: list[_Claim]) -> None:
+        """The sent messages of one claim, in one UPDATE (only rows the claim still holds)."""
+        if not claims:
+            return
+        m = OutboxMessage
+        async with self.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(m)
+                .where(m.id.in_([c.id for c in claims]), m.claim_token == token)
+                .values(
+                    status=OutboxStatus.SENT,
+                    attempts=m.attempts + 1,
+                    sent_on=utcnow(),
+                    claim_token=None,
+                    claimed_until=None,
+                    **SCRUBBED,
+                )
+                .execution_options(synchronize_session=False)
             )
-            self.sent_count += 1
+        self.sent_count += len(claims)
 
     async def _record_failure(self, claim: _Claim, token: str, exc: Exception) -> None:
         attempts = claim.attempts + 1
