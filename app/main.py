@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from app.config import Settings, get_settings
 from app.core import handlers, security
 from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
+from app.mail import renderer as mail_renderer
 from app.mail.outbox import OutboxWorker
 from app.mail.registry import sender_from_settings
 from app.mail.runner import BackgroundWorker
@@ -41,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             owns_engine = True
         else:
             owns_engine = False
+        await asyncio.to_thread(mail_renderer.warm_up)
         if getattr(app.state, "mail_sender", None) is None:
             app.state.mail_sender = sender_from_settings(settings)
         mail_worker = None
