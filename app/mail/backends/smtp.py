@@ -10,7 +10,7 @@ import aiosmtplib
 
 from app.config import Settings
 from app.mail.errors import PermanentMailError
-from app.mail.message import MailMessage, to_email_message
+from app.mail.message import MailMessage, envelope, to_email_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +68,10 @@ class SmtpSender:
 
     async def send(self, message: MailMessage) -> None:
         mime = to_email_message(message)
+        sender, recipients = envelope(message)  # not parsed back out of the headers
         async with self._lock:
             try:
-                await self._send(mime)
+                await self._send(mime, sender, recipients)
             except aiosmtplib.SMTPRecipientsRefused as exc:
                 await self._drop()
                 if all(500 <= refused.code < 600 for refused in exc.recipients):
@@ -80,11 +81,11 @@ class SmtpSender:
                 await self._drop()
                 raise
 
-    async def _send(self, mime: EmailMessage) -> None:
+    async def _send(self, mime: EmailMessage, sender: str, recipients: list[str]) -> None:
         client = self._client
         if client is not None and client.is_connected:
             try:
-                await client.send_message(mime)
+                await client.send_message(mime, sender=sender, recipients=recipients)
                 return
             except aiosmtplib.SMTPServerDisconnected:
                 # Most likely dropped while idle; at worst this one goes twice, with one
@@ -93,7 +94,7 @@ class SmtpSender:
         await self._drop()
         client = self._client = self._new_client()
         await client.connect()
-        await client.send_message(mime)
+        await client.send_message(mime, sender=sender, recipients=recipients)
 
     async def close(self) -> None:
         async with self._lock:
