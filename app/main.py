@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else:
             owns_engine = False
         await asyncio.to_thread(mail_renderer.warm_up)
+        # What start-up made lives as long as the process: later collections skip it.
+        gc.freeze()
         if getattr(app.state, "mail_sender", None) is None:
             app.state.mail_sender = sender_from_settings(settings)
         mail_worker = None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import string
+import threading
 
 ALPHABET = string.digits + string.ascii_letters
 PUBLIC_ID_RE = re.compile(r"^[0-9A-Za-z]{12}$")
@@ -18,11 +20,20 @@ _TO_ALPHABET = bytes(ord(ALPHABET[b % len(ALPHABET)]) for b in range(256))
 _UNEVEN = bytes(range(4 * len(ALPHABET), 256))
 
 
+# Characters are drawn from the system's generator a few kilobytes at a time (one system call
+# for hundreds of ids); a forked child starts with none of its parent's.
+_spare = bytearray()
+_lock = threading.Lock()
+os.register_at_fork(after_in_child=_spare.clear)
+
+
 def _random(length: int) -> str:
-    drawn = b""
-    while len(drawn) < length:
-        drawn += secrets.token_bytes(length + 8).translate(_TO_ALPHABET, _UNEVEN)
-    return drawn[:length].decode()
+    with _lock:
+        while len(_spare) < length:
+            _spare.extend(secrets.token_bytes(4096).translate(_TO_ALPHABET, _UNEVEN))
+        drawn = bytes(_spare[:length])
+        del _spare[:length]
+    return drawn.decode()
 
 
 def public_id() -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 import asyncpg
@@ -55,9 +56,11 @@ async def insert_rows(
     missing = {k: _filler(c) for k, c in _defaults(table).items() if k not in rows[0]}
     columns = [table.c[k] for k in (*given, *missing)]
     encoders = [(i, e) for i, c in enumerate(columns) if (e := _encoder(c)) is not None]
+    pick = itemgetter(*given) if len(given) > 1 else lambda row: (row[given[0]],)
+    fills = list(missing.values())
     records = []
     for row in rows:
-        record = [*(row[k] for k in given), *(fill() for fill in missing.values())]
+        record = [*pick(row), *(fill() for fill in fills)]
         for index, encode in encoders:
             record[index] = encode(record[index])
         records.append(record)

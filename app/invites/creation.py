@@ -13,6 +13,7 @@ from app.auth.context import AuthContext
 from app.auth.permissions import Permission, effective
 from app.brandings import service as branding_service
 from app.config import Settings
+from app.core import collector
 from app.core.clock import aware, utcnow
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine
 from app.core.ids import public_id
@@ -195,6 +196,17 @@ async def create_many(
     items: Sequence[InviteCreate],
 ) -> Created:
     """`POST /invites`: all or nothing; every failing item named by listIndex."""
+    with collector.paused():
+        return await _create_many(session, auth, settings, branding_fqdn, items)
+
+
+async def _create_many(
+    session: AsyncSession,
+    auth: AuthContext,
+    settings: Settings,
+    branding_fqdn: str,
+    items: Sequence[InviteCreate],
+) -> Created:
     company = auth.company_or_raise
     branding = await branding_service.resolve(session, settings, branding_fqdn)
     mail_branding(branding, settings)
