@@ -25,13 +25,20 @@ _DUMMY_HASH = _hasher.hash("timing-equaliser")
 _pool: ThreadPoolExecutor | None = None
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a worker pinned to one core has one), not the
+    machine's: two memory-hard hashes sharing one core only evict each other from its cache."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
 def configure_pool(threads: int = 0) -> None:
     global _pool
     if _pool is not None:
         _pool.shutdown(wait=False)
-    _pool = ThreadPoolExecutor(
-        max_workers=threads or os.cpu_count() or 1, thread_name_prefix="argon2"
-    )
+    _pool = ThreadPoolExecutor(max_workers=threads or usable_cores(), thread_name_prefix="argon2")
 
 
 def _executor() -> ThreadPoolExecutor:
