@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from app.i18n import jinja
 from app.i18n.audience import Audience
-from app.i18n.catalogues import LANGUAGES
+from app.i18n.catalogues import DEFAULT_LANGUAGE
 from app.mail.branding import MailBranding
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -89,11 +89,12 @@ def environment(language: str, search_path: tuple[Path, ...] = (TEMPLATES,)) -> 
     return env
 
 
-def warm_up() -> None:
-    """Compiles every kind's templates in every language (and loads the locale data dates are
+def warm_up(languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)) -> None:
+    """Compiles every kind's templates in ``languages`` (and loads the locale data dates are
     written with): a fraction of a second at start-up instead of in the first requests that
-    send mail, such as a bulk invite."""
-    for language in LANGUAGES:
+    send mail, such as a bulk invite. Only the default language by default: all four hold
+    some 9 MB, and the others compile on first use."""
+    for language in languages:
         env = environment(language)
         for kind in KINDS:
             env.get_template(f"{kind}.txt")
