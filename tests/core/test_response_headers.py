@@ -48,7 +48,8 @@ async def test_token_answers_are_not_stored(api: Api, world: World) -> None:
     robot = await api.post("/users/service-account", json=[{"name": "Robot"}])
     totp = await api.post("/users/me/otp-auth/enable", company=None)
     hook = await api.post(
-        "/webhook-endpoints", json={"url": "https://hooks.example.com/ixon", "events": ["invite.created"]}
+        "/webhook-endpoints",
+        json={"url": "https://hooks.example.com/ixon", "events": ["invite.created"]},
     )
     for answer in (logged_in, further, robot, totp, hook):
         assert answer.status_code == 201, answer.text
