@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +20,7 @@ from app.core.prefix import ApiPrefixMiddleware
 from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
 from app.idempotency.middleware import IdempotencyMiddleware
+from app.mail import renderer as mail_renderer
 from app.mail.outbox import OutboxWorker
 from app.mail.registry import sender_from_settings
 from app.mail.runner import BackgroundWorker
@@ -45,6 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             owns_engine = True
         else:
             owns_engine = False
+        await asyncio.to_thread(mail_renderer.warm_up)
+        # What start-up made lives as long as the process: later collections skip it.
+        gc.freeze()
         if getattr(app.state, "mail_sender", None) is None:
             app.state.mail_sender = sender_from_settings(settings)
         mail_worker = None

@@ -26,10 +26,14 @@ INVITE, REGISTRATION, ACCESS_RECOVER, EMAIL_CHANGE = (
 )
 
 
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
 async def issue(session: AsyncSession, kind: str, reference: str, expires_on: datetime) -> str:
     """A new link secret for ``reference``; earlier unused links for it stop working."""
     await revoke(session, kind, reference)
-    secret = secrets.token_urlsafe(32)
+    secret = new_secret()
     session.add(
         ActionToken(
             kind=kind,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
@@ -36,11 +37,13 @@ class Change:
     after: dict[str, Any] | None
 
 
+@cache
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
 
+@cache  # asked once per event; a bulk write has thousands
 def _references(table: Table) -> dict[str, Table]:
     """Foreign-key columns whose target has a publicId: column name → referenced table."""
     found: dict[str, Table] = {}
@@ -197,8 +200,19 @@ class Recorded:
 
 
 def write(connection: Connection, context: AuditContext, changes: list[Change]) -> list[Recorded]:
+    rows, recorded = event_rows(connection, context, changes)
+    if rows:
+        connection.execute(insert(AuditEvent.__table__), rows)  # type: ignore[arg-type]
+    return recorded
+
+
+def event_rows(
+    connection: Connection, context: AuditContext, changes: list[Change]
+) -> tuple[list[dict[str, Any]], list[Recorded]]:
+    """The audit rows of ``changes`` (references looked up on ``connection``), and each as
+    recorded for the webhooks."""
     if not changes:
-        return []
+        return [], []
     lookup, members = _prepare(connection, changes)
     # Whole seconds, as answers show it: a `time` filter then means what the client sees.
     now = utcnow().replace(microsecond=0)
@@ -225,5 +239,4 @@ def write(connection: Connection, context: AuditContext, changes: list[Change]) 
         for company in _companies(change, context, lookup, members):
             rows.append(base | {"public_id": ids.secret(24), "company": company})
             recorded.append(Recorded(change, rows[-1], lookup))
-    connection.execute(insert(AuditEvent.__table__), rows)  # type: ignore[arg-type]
-    return recorded
+    return rows, recorded

@@ -19,13 +19,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from jose import JWTError, jwt
 
 
-# OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
 class Hashing(TypedDict):
     time_cost: int
     memory_cost: int  # KiB
     parallelism: int
 
 
+# OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
 PRODUCTION_HASHING: Hashing = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 _hasher = PasswordHasher(**PRODUCTION_HASHING)
 # Verified when the e-mail is unknown, so both failures take the same time.
@@ -40,13 +40,20 @@ def configure_hashing(*, time_cost: int, memory_cost: int, parallelism: int) -> 
     _DUMMY_HASH = _hasher.hash("timing-equaliser")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a worker pinned to one core has one), not the
+    machine's: two memory-hard hashes sharing one core only evict each other from its cache."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
 def configure_pool(threads: int = 0) -> None:
     global _pool
     if _pool is not None:
         _pool.shutdown(wait=False)
-    _pool = ThreadPoolExecutor(
-        max_workers=threads or os.cpu_count() or 1, thread_name_prefix="argon2"
-    )
+    _pool = ThreadPoolExecutor(max_workers=threads or usable_cores(), thread_name_prefix="argon2")
 
 
 def _executor() -> ThreadPoolExecutor:

@@ -11,14 +11,18 @@ Requests without the header, or without a bearer token, are not affected.
 from __future__ import annotations
 
 import hashlib
+import re
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.dependencies import bearer_secret
 from app.core import envelope
 from app.core.errors import ErrorItem
+from app.core.prefix import PREFIX
 from app.idempotency import service
 from app.idempotency.service import Claimed, Refused, Replay
 
@@ -52,6 +56,31 @@ def _hash(scope: Scope, body: bytes) -> str:
     return digest.hexdigest()
 
 
+def _operations(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
+    """The documented operations' paths and methods, read once from the app's OpenAPI."""
+    operations = getattr(app.state, "idempotent_operations", None)
+    if operations is None:
+        paths = app.openapi()["paths"]
+        operations = [
+            (compile_path(path)[0], frozenset(method.upper() for method in methods))
+            for path, methods in paths.items()
+        ]
+        app.state.idempotent_operations = operations
+    return operations
+
+
+def _declared(scope: Scope) -> bool:
+    """Whether the request is an operation: an undeclared method or path keeps its own answer
+    (405, 404) whatever the key, instead of being claimed under it."""
+    path: str = scope["path"]
+    if path.startswith(PREFIX + "/"):
+        path = path[len(PREFIX) :]
+    method = scope["method"]
+    return any(
+        method in methods and pattern.match(path) for pattern, methods in _operations(scope["app"])
+    )
+
+
 class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -63,7 +92,7 @@ class IdempotencyMiddleware:
         headers = _headers(scope)
         key = headers.get(HEADER)
         secret = bearer_secret(Request(scope))
-        if key is None or secret is None:
+        if key is None or secret is None or not _declared(scope):
             await self.app(scope, receive, send)
             return
         key = key.strip()

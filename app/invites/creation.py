@@ -7,33 +7,38 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.context import AuthContext
 from app.auth.permissions import beyond, effective
 from app.brandings import service as branding_service
-from app.brandings.service import BrandingView
 from app.config import Settings
+from app.core import collector
 from app.core.clock import aware, utcnow
 from app.core.errors import AppError, BadRequest, Conflict, Forbidden, NotFound, combine
+from app.core.ids import public_id
 from app.groups.models import Group
-from app.invites.emails import mail_branding, send
+from app.invites.emails import mail_branding, new_invite_mails
 from app.invites.lifecycle import close_many
 from app.invites.models import EXPIRED, PENDING, Invite
 from app.invites.repository import InviteRepository
 from app.invites.schemas import GroupRole, InviteCreate
 from app.invites.status import ALREADY_INVITED, ALREADY_MEMBER, status_of
-from app.memberships.models import Membership
+from app.invites.writes import NewInvite, insert_all
 from app.roles.models import Role
 from app.users import service as user_service
 from app.users.models import User, normalize_email
 
 
+@dataclass(frozen=True, slots=True)
+class Made:
+    public_id: str
+
+
 @dataclass(slots=True)
 class Created:
-    invites: list[Invite]
-    memberships: list[Membership]
+    invites: list[Made]
+    memberships: list[Made]
 
 
 @dataclass(slots=True)
@@ -191,6 +196,17 @@ async def create_many(
     items: Sequence[InviteCreate],
 ) -> Created:
     """`POST /invites`: all or nothing; every failing item named by listIndex."""
+    with collector.paused():
+        return await _create_many(session, auth, settings, branding_fqdn, items)
+
+
+async def _create_many(
+    session: AsyncSession,
+    auth: AuthContext,
+    settings: Settings,
+    branding_fqdn: str,
+    items: Sequence[InviteCreate],
+) -> Created:
     company = auth.company_or_raise
     branding = await branding_service.resolve(session, settings, branding_fqdn)
     mail_branding(branding, settings)
@@ -201,83 +217,31 @@ async def create_many(
     stale = [pending[p.key] for p in plans if p.key in pending]
     await close_many(session, stale, EXPIRED, bulk=False)
     accounts = await InviteRepository(session).accounts([p.key for p in plans])
-    invites = await _add_invites(session, auth, settings, branding, plans, now, accounts)
-    memberships = await _add_memberships(session, auth, invites, plans)
-    for invite in invites:
-        await send(
-            session,
-            settings,
-            invite,
-            company=company,
-            branding=branding,
-            inviter_name=auth.user.name,
-            inviter_email=auth.user.email_address,
-            account=accounts.get(invite.email_normalized),
-        )
-    await session.flush()
-    return Created(invites, memberships)
-
-
-async def _add_invites(
-    session: AsyncSession,
-    auth: AuthContext,
-    settings: Settings,
-    branding: BrandingView,
-    plans: list[_Plan],
-    now: datetime,
-    accounts: dict[str, User],
-) -> list[Invite]:
-    """The invites; each in the language asked for, else its account's, else the company's."""
-    company = auth.company_or_raise
+    expires_on = now + timedelta(seconds=settings.invite_ttl)
     invites = [
-        Invite(
-            company_id=company.id,
+        NewInvite(
+            public_id=public_id(),
             email_address=plan.address,
             email_normalized=plan.key,
             message=(plan.item.message or "").strip() or None,
             language=_language(plan, accounts.get(plan.key), company.default_user_invite_language),
-            inviter_id=auth.user.id,
-            branding=branding.fqdn,
-            status=PENDING,
-            expires_on=now + timedelta(seconds=settings.invite_ttl),
-            sent_count=0,
+            expires_on=expires_on,
+            grants=plan.grants,
         )
         for plan in plans
     ]
-    session.add_all(invites)
-    await _flush_new(session)
-    return invites
+    mails = new_invite_mails(
+        settings,
+        invites,
+        company=company,
+        branding=branding,
+        inviter=(auth.user.name, auth.user.email_address),
+        accounts=accounts,
+    )
+    memberships = await insert_all(session, auth, branding.fqdn, invites, mails)
+    return Created([Made(i.public_id) for i in invites], [Made(m) for m in memberships])
 
 
 def _language(plan: _Plan, account: User | None, company_default: str) -> str:
+    """The language asked for, else its account's, else the company's."""
     return plan.item.language or (account.language if account else None) or company_default
-
-
-async def _add_memberships(
-    session: AsyncSession, auth: AuthContext, invites: list[Invite], plans: list[_Plan]
-) -> list[Membership]:
-    """The invite-bound memberships (``invite_id`` set, no user until accepted)."""
-    memberships = [
-        Membership(
-            company_id=auth.company_or_raise.id,
-            invite_id=invite.id,
-            group_id=group.id,
-            role_id=role.id,
-            expires_on=expires_on,
-        )
-        for invite, plan in zip(invites, plans, strict=True)
-        for group, role, expires_on in plan.grants
-    ]
-    session.add_all(memberships)
-    await _flush_new(session)
-    return memberships
-
-
-async def _flush_new(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except IntegrityError:
-        raise Conflict(
-            "One of these addresses was invited to this company at the same time; try again",
-            "emailAddress",
-        ) from None

@@ -8,6 +8,11 @@ check who it is from, and knows whom to ask for a new one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.action_tokens import service as links
@@ -22,16 +27,33 @@ from app.invites.models import Invite
 from app.mail import outbox
 from app.mail.branding import MailBranding
 from app.mail.message import MailMessage
-from app.mail.renderer import render
+from app.mail.renderer import RenderedMail, render
 from app.users.models import User
 
 
-def reference(invite: Invite) -> str:
+class Addressed(Protocol):
+    """What an invite's e-mail is made of (an `Invite`, or one being inserted)."""
+
+    @property
+    def public_id(self) -> str: ...
+    @property
+    def email_address(self) -> str: ...
+    @property
+    def email_normalized(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def message(self) -> str | None: ...
+    @property
+    def expires_on(self) -> datetime: ...
+
+
+def reference(invite: Addressed) -> str:
     """The outbox reference of an invite's e-mails."""
     return f"invite:{invite.public_id}"
 
 
-def audience(invite: Invite, account: User | None) -> Audience:
+def audience(invite: Addressed, account: User | None) -> Audience:
     """The invite's language; the account's locale and time zone, when the address has one."""
     if account is None:
         return Audience(choose(invite.language))
@@ -97,19 +119,46 @@ def _message(
     account: User | None,
 ) -> MailMessage:
     """The rendered e-mail; a branding whose templates cannot make it is the caller's 400."""
+    link = f"{branding.portal_url(settings)}/portal/invites/{secret}"
+    rendered = _rendered(
+        kind, invite, sender, branding=branding, link=link, company=company, inviter=inviter,
+        account=account,
+    )  # fmt: skip
+    return _letter(invite, rendered, sender, branding)
+
+
+def _rendered(
+    kind: str,
+    invite: Addressed,
+    sender: MailBranding,
+    *,
+    branding: BrandingView,
+    link: str,
+    company: Company,
+    inviter: tuple[str, str | None],
+    account: User | None,
+) -> RenderedMail:
     try:
-        rendered = render(
+        return render(
             kind,
             sender,
             audience=audience(invite, account),
             inviter_name=inviter[0],
             inviter_email=inviter[1],
             company_name=company.name,
-            link=f"{branding.portal_url(settings)}/portal/invites/{secret}",
+            link=link,
             expires_on=invite.expires_on,
             message=invite.message,
             name=account.name if account is not None else None,
         )
+    except ValueError:
+        raise _unmade(invite, branding) from None
+
+
+def _letter(
+    invite: Addressed, rendered: RenderedMail, sender: MailBranding, branding: BrandingView
+) -> MailMessage:
+    try:
         return MailMessage(
             to=invite.email_address,
             subject=rendered.subject,
@@ -119,8 +168,62 @@ def _message(
             sender_name=sender.sender_name,
         )
     except ValueError:
-        raise BadRequest(
-            f"The invitation e-mail for {invite.email_address} could not be made with the "
-            f"branding of {branding.fqdn}",
-            "Api-Branding",
-        ) from None
+        raise _unmade(invite, branding) from None
+
+
+def _unmade(invite: Addressed, branding: BrandingView) -> BadRequest:
+    return BadRequest(
+        f"The invitation e-mail for {invite.email_address} could not be made with the "
+        f"branding of {branding.fqdn}",
+        "Api-Branding",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NewMail:
+    """The first e-mail of an invite made just now: its link's secret and the message."""
+
+    kind: str
+    secret: str
+    message: MailMessage
+
+
+def new_invite_mails(
+    settings: Settings,
+    invites: Sequence[Addressed],
+    *,
+    company: Company,
+    branding: BrandingView,
+    inviter: tuple[str, str | None],
+    accounts: Mapping[str, User],
+) -> list[NewMail]:
+    """What `send` would queue for each of these new invites, rendered once per distinct
+    e-mail: invites whose e-mails differ only in the link share one rendering made with a
+    stand-in secret, which each invite's own replaces. The stand-in is random and of the
+    secrets' alphabet and length, so it passes through the templates as a secret does, and
+    nothing else in the text can match it."""
+    sender = mail_branding(branding, settings)
+    links_at = f"{branding.portal_url(settings)}/portal/invites/"
+    shared: dict[tuple[Any, ...], tuple[str, RenderedMail]] = {}
+    mails: list[NewMail] = []
+    for invite in invites:
+        account = accounts.get(invite.email_normalized)
+        kind = "invite_existing_account" if account is not None else "invite_new_account"
+        reader = (account.name, account.localisation, account.time_zone) if account else None
+        key = (kind, invite.language, invite.message, invite.expires_on, reader)
+        if key not in shared:
+            stand_in = links.new_secret()
+            rendered = _rendered(
+                kind, invite, sender, branding=branding, link=links_at + stand_in,
+                company=company, inviter=inviter, account=account,
+            )  # fmt: skip
+            shared[key] = (stand_in, rendered)
+        stand_in, rendered = shared[key]
+        secret = links.new_secret()
+        own = RenderedMail(
+            subject=rendered.subject.replace(stand_in, secret),
+            html=rendered.html.replace(stand_in, secret),
+            text=rendered.text.replace(stand_in, secret),
+        )
+        mails.append(NewMail(kind, secret, _letter(invite, own, sender, branding)))
+    return mails

@@ -18,7 +18,7 @@ import random
 import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.core.clock import utcnow
+from app.db.bulk import insert_rows
 from app.mail.errors import PermanentMailError
 from app.mail.message import MailMessage
 from app.mail.models import OutboxMessage, OutboxStatus
@@ -49,28 +50,43 @@ _ERROR_MAX = 2000
 _IN_CHUNK = 1000
 
 
+def _row(message: MailMessage, kind: str, reference: str | None) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "reference": reference,
+        "recipient": message.to,
+        "sender_address": message.sender_address,
+        "sender_name": message.sender_name,
+        "reply_to": message.reply_to,
+        "subject": message.subject,
+        "html": message.html,
+        "text": message.text,
+        "status": OutboxStatus.QUEUED,
+        "attempts": 0,
+        "next_attempt_on": utcnow(),
+    }
+
+
 async def enqueue(
     session: AsyncSession, message: MailMessage, *, kind: str, reference: str | None = None
 ) -> OutboxMessage:
     """Adds the message to the caller's transaction; it leaves only if that commits."""
-    row = OutboxMessage(
-        kind=kind,
-        reference=reference,
-        recipient=message.to,
-        sender_address=message.sender_address,
-        sender_name=message.sender_name,
-        reply_to=message.reply_to,
-        subject=message.subject,
-        html=message.html,
-        text=message.text,
-        status=OutboxStatus.QUEUED,
-        attempts=0,
-        next_attempt_on=utcnow(),
-    )
+    row = OutboxMessage(**_row(message, kind, reference))
     session.add(row)
     await session.flush()
     _wake_workers_after_commit(session)
     return row
+
+
+async def enqueue_many(
+    session: AsyncSession, messages: Sequence[tuple[MailMessage, str, str | None]]
+) -> None:
+    """`enqueue` for many (message, kind, reference) at once: one statement, no objects."""
+    if not messages:
+        return
+    rows = [_row(message, kind, reference) for message, kind, reference in messages]
+    await insert_rows(session, OutboxMessage.__table__, rows)  # type: ignore[arg-type]
+    _wake_workers_after_commit(session)
 
 
 async def replace(
@@ -221,18 +237,25 @@ class OutboxWorker:
         return timedelta(seconds=base * (1 + random.random() / 10))  # noqa: S311 - jitter only
 
     async def run_once(self) -> int:
-        """Claims one batch of due messages and tries each; returns how many it claimed."""
+        """Claims one batch of due messages and tries each; returns how many it claimed.
+        Sent ones are recorded together at the end of the batch (one UPDATE); a worker that
+        dies before that leaves them to be sent again once the lease is over."""
         token = secrets.token_hex(16)
         claims = await self._claim(token)
         # A send may only start while the lease is sure to outlast it.
         last_start = time.monotonic() + (
             self.settings.outbox_lease_seconds - self.settings.mail_send_timeout
         )
-        for index, claim in enumerate(claims):
-            if time.monotonic() > last_start:
-                await self._release(token, [c.id for c in claims[index:]])
-                break
-            await self._attempt(claim, token)
+        sent: list[_Claim] = []
+        try:
+            for index, claim in enumerate(claims):
+                if time.monotonic() > last_start:
+                    await self._release(token, [c.id for c in claims[index:]])
+                    break
+                if await self._attempt(claim, token):
+                    sent.append(claim)
+        finally:
+            await self._record_sent(token, sent)
         return len(claims)
 
     async def drain(self, max_rounds: int = 10_000) -> int:
@@ -258,9 +281,19 @@ class OutboxWorker:
                     logger.exception("outbox round failed; trying again after the poll interval")
                     claimed = 0
                 if claimed < self.settings.outbox_batch_size:
+                    await self._idle()
                     await self._sleep(stop)
         finally:
             _running.discard(self)
+
+    async def _idle(self) -> None:
+        """Nothing more due now: a sender holding a connection lets it go."""
+        close = getattr(self.sender, "close", None)
+        if close is not None:
+            try:
+                await close()
+            except Exception:
+                logger.exception("closing the mail sender failed")
 
     def wake(self) -> None:
         """Starts the next round now (mail was just committed); safe from any thread."""
@@ -338,26 +371,41 @@ class OutboxWorker:
             reference=row.reference,
         )
 
-    async def _attempt(self, claim: _Claim, token: str) -> None:
+    async def _attempt(self, claim: _Claim, token: str) -> bool:
+        """Sends one message; a failure is recorded at once, a success left to the caller.
+        Another channel's rows (webhooks) record their own outcome."""
         channel = self.channels.get(claim.channel)
         if channel is not None:
             await channel.attempt(claim, token)
-            return
+            return False
         try:
             async with asyncio.timeout(self.settings.mail_send_timeout):
                 await self.sender.send(claim.message)
         except Exception as exc:
             await self._record_failure(claim, token, exc)
-        else:
-            await self._record(
-                claim,
-                token,
-                status=OutboxStatus.SENT,
-                attempts=claim.attempts + 1,
-                sent_on=utcnow(),
-                **SCRUBBED,
+            return False
+        return True
+
+    async def _record_sent(self, token: str, claims: list[_Claim]) -> None:
+        """The sent messages of one claim, in one UPDATE (only rows the claim still holds)."""
+        if not claims:
+            return
+        m = OutboxMessage
+        async with self.sessionmaker() as session, session.begin():
+            await session.execute(
+                update(m)
+                .where(m.id.in_([c.id for c in claims]), m.claim_token == token)
+                .values(
+                    status=OutboxStatus.SENT,
+                    attempts=m.attempts + 1,
+                    sent_on=utcnow(),
+                    claim_token=None,
+                    claimed_until=None,
+                    **SCRUBBED,
+                )
+                .execution_options(synchronize_session=False)
             )
-            self.sent_count += 1
+        self.sent_count += len(claims)
 
     async def _record_failure(self, claim: _Claim, token: str, exc: Exception) -> None:
         attempts = claim.attempts + 1

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,7 @@ from app.core.querying import FilterColumn, ListParams, Selection, paginate_rows
 from app.memberships import service as membership_service
 from app.memberships.models import Membership
 from app.otp_auth import service as otp_service
+from app.users import emails
 from app.users.models import PERSON, SERVICE_ACCOUNT, User, normalize_email
 from app.users.repository import UserRepository
 from app.users.schemas import MyUserPatch, UserOut
@@ -32,12 +33,11 @@ MIN_PASSWORD, MAX_PASSWORD = 8, 1024
 def check_email(address: str, property_name: str = "emailAddress") -> str:
     """A syntactically valid address (no DNS look-up), in the form the user typed it."""
     try:
-        result = validate_email(address.strip(), check_deliverability=False)
+        return emails.normalized(address.strip())
     except EmailNotValidError as exc:
         raise BadRequest(
             f"{address!r} is not a valid e-mail address: {exc}", property_name
         ) from None
-    return result.normalized
 
 
 def check_password(

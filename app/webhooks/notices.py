@@ -3,14 +3,13 @@ administrators told by e-mail, all in the transaction that records the last atte
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.permissions import Permission
 from app.brandings import service as branding_service
 from app.companies.models import Company
 from app.config import Settings
-from app.core.clock import utcnow
 from app.i18n.audience import Audience
 from app.mail import outbox, renderer
 from app.mail.message import MailMessage
@@ -30,7 +29,7 @@ async def administrators(session: AsyncSession, company_id: int) -> list[User]:
         .where(
             Membership.company_id == company_id,
             RolePermission.permission == Permission.COMPANY_ADMIN.value,
-            or_(Membership.expires_on.is_(None), Membership.expires_on > utcnow()),
+            Membership.live(),
         )
     )
     stmt = select(User).where(User.id.in_(admins), User.type == PERSON).order_by(User.id)

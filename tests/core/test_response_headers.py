@@ -16,6 +16,7 @@ SECRET_ANSWERS = {
     ("post", "/access-tokens"),
     ("post", "/users/service-account"),
     ("post", "/users/me/otp-auth/enable"),
+    ("post", "/webhook-endpoints"),
 }
 
 
@@ -46,7 +47,11 @@ async def test_token_answers_are_not_stored(api: Api, world: World) -> None:
     further = await api.post("/access-tokens", company=None, json={"expiresIn": 600})
     robot = await api.post("/users/service-account", json=[{"name": "Robot"}])
     totp = await api.post("/users/me/otp-auth/enable", company=None)
-    for answer in (logged_in, further, robot, totp):
+    hook = await api.post(
+        "/webhook-endpoints",
+        json={"url": "https://hooks.example.com/ixon", "events": ["invite.created"]},
+    )
+    for answer in (logged_in, further, robot, totp, hook):
         assert answer.status_code == 201, answer.text
         assert answer.headers["cache-control"] == "no-store"
     # Answers without a secret are left to the usual rules.

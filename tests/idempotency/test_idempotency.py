@@ -108,3 +108,14 @@ async def test_a_retried_webhook_endpoint_creation_makes_one_and_is_not_cached(
     assert first.headers["cache-control"] == again.headers["cache-control"] == "no-store"
     count = await session.scalar(select(func.count()).select_from(WebhookEndpoint))
     assert count == 1
+
+
+async def test_an_undeclared_method_is_a_405_whatever_key_it_carries(api: Api) -> None:
+    key = {"Idempotency-Key": "then-a-put"}
+    assert (await api.post("/roles", json=_role("Put Later"), headers=key)).status_code == 201
+    for path in ("/roles", "/api/roles"):
+        wrong = await api.request("PUT", path, json=_role("Put Later"), headers=key)
+        assert wrong.status_code == 405, wrong.text
+        assert wrong.headers["allow"] == "DELETE, GET, PATCH, POST"
+    unknown = await api.request("POST", "/no-such-thing", json={}, headers=key)
+    assert unknown.status_code == 404, unknown.text

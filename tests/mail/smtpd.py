@@ -40,6 +40,7 @@ class Received:
     message: EmailMessage
     tls: bool
     authenticated: bool
+    peer: Any = None  # the client's (host, port): one per connection
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Recorder:
                     tls=session.ssl is not None  # after STARTTLS
                     or server.transport.get_extra_info("ssl_object") is not None,
                     authenticated=bool(session.authenticated),
+                    peer=session.peer,
                 )
             )
         return "250 Message accepted for delivery"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from collections.abc import AsyncIterator
 
 import aiosmtplib
 import pytest
@@ -34,9 +35,23 @@ def message(to: str = "ada@example.com") -> MailMessage:
     )
 
 
+_made: list[SmtpSender] = []
+
+
+@pytest.fixture(autouse=True)
+async def _close_senders(smtp_server: StartSmtp) -> AsyncIterator[None]:
+    """A sender keeps its connection open between messages; each test's are closed after it,
+    before its servers stop."""
+    yield
+    while _made:
+        await _made.pop().close()
+
+
 def sender(port: int, **options: object) -> SmtpSender:
     settings = Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_timeout=5, **options)  # type: ignore[arg-type]
-    return SmtpSender(SmtpConfig.from_settings(settings))
+    made = SmtpSender(SmtpConfig.from_settings(settings))
+    _made.append(made)
+    return made
 
 
 async def test_plain_delivery_with_headers(smtp_server: StartSmtp) -> None:
@@ -55,6 +70,32 @@ async def test_plain_delivery_with_headers(smtp_server: StartSmtp) -> None:
     assert mime.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in mime.iter_parts()] == ["text/plain", "text/html"]
     assert not got.tls
+
+
+async def test_one_connection_carries_many_messages_until_closed(smtp_server: StartSmtp) -> None:
+    server = await smtp_server()
+    smtp = sender(server.port)
+    for n in range(3):
+        await smtp.send(message(f"reader{n}@example.com"))
+    await smtp.close()
+    await smtp.send(message("after@example.com"))
+    got = await server.recorder.wait_for(4)
+    assert [g.rcpt_tos for g in got][-1] == ["after@example.com"]
+    assert len({g.peer for g in got[:3]}) == 1
+    assert got[3].peer != got[0].peer
+
+
+async def test_a_refused_recipient_leaves_the_next_message_deliverable(
+    smtp_server: StartSmtp,
+) -> None:
+    server = await smtp_server()
+    smtp = sender(server.port)
+    await smtp.send(message("first@example.com"))
+    with pytest.raises(PermanentMailError):
+        await smtp.send(message("nobody@refused.example"))
+    await smtp.send(message("next@example.com"))
+    got = await server.recorder.wait_for(2)
+    assert [g.rcpt_tos for g in got] == [["first@example.com"], ["next@example.com"]]
 
 
 async def test_auth_with_username_and_password(smtp_server: StartSmtp) -> None:
