@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app.audit.recorder import CREATE, DELETE, UPDATE, Recorded
 from app.core.clock import iso, utcnow
 from app.core.ids import public_id
-from app.webhooks import queue
+from app.webhooks import objects, queue
 from app.webhooks.catalogue import EVENTS
 
 KEY = "webhook_events"
@@ -212,6 +212,7 @@ def store(
     if not chosen:
         return
     connection = session.connection()
+    payloads = objects.shaped(connection, [item for item, _, _ in chosen])
     # One statement for the events, one each for their outbox rows and deliveries.
     event_ids = (
         connection.execute(
@@ -221,9 +222,9 @@ def store(
                     "public_id": event_id,
                     "company_id": endpoints[0][2],
                     "type": item.type,
-                    "payload": item.payload | {"id": event_id},
+                    "payload": body | {"id": event_id},
                 }
-                for item, endpoints, event_id in chosen
+                for (item, endpoints, event_id), body in zip(chosen, payloads, strict=True)
             ],
         )
         .scalars()

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.mail.models import OutboxMessage
 from app.memberships.models import Membership
+from app.webhooks import objects
 from app.webhooks.models import WebhookDelivery
 from tests.helpers import Api, World
 from tests.invites.support import BRANDING, as_link, invite, item, link_of
@@ -41,11 +42,33 @@ async def test_an_invite_accepted_and_its_membership_changed_and_removed(
     accepted = stored[2].payload
     assert accepted["type"] == "invite.accepted" and accepted["id"] == stored[2].public_id
     assert accepted["data"]["company"] == {"publicId": world.a.id}
-    assert accepted["data"]["invite"]["publicId"] == invite_id
-    assert accepted["data"]["invite"]["status"] == "accepted"
     assert accepted["data"]["previous"]["status"] == "pending"
-    assert stored[-1].payload["data"]["user"] == {"publicId": person.id}
-    assert "secret" not in str([e.payload for e in stored]).lower()
+    # The objects as the API's GET answers them (default fields), not the audit log's rows.
+    shown = await api.get(f"/invites/{invite_id}")
+    assert accepted["data"]["invite"] == shown.json()["data"] | {"status": "accepted"}
+    assert set(accepted["data"]["invite"]) == set(objects.FIELDS["invite"])
+    created = stored[3].payload["data"]["membership"]
+    assert created == {
+        "publicId": membership,
+        "user": {"publicId": person.id},
+        "invite": None,
+        "group": {"publicId": world.a.group_id},
+        "role": {"publicId": world.a.roles["Viewer"]},
+        "expiresOn": None,
+    }
+    assert stored[4].payload["data"]["membership"]["expiresOn"] == "2999-01-01T00:00:00Z"
+    # Removed: gone from the database, so the audit log's values, cut to the same fields.
+    assert stored[5].payload["data"]["membership"] == created | {
+        "expiresOn": "2999-01-01T00:00:00Z"
+    }
+    assert stored[-1].payload["data"]["user"] == {
+        "publicId": person.id,
+        "type": "person",
+        "name": "Invitee",
+        "emailAddress": person.email,
+    }
+    flat = str([e.payload for e in stored]).lower()
+    assert all(word not in flat for word in ("secret", "hash", "token", "companyid", "(hidden)"))
     async with world.sessionmaker() as session:
         deliveries = list(await session.scalars(select(WebhookDelivery)))
         queued = list(
@@ -77,7 +100,8 @@ async def test_two_factor_on_and_off_reaches_every_company_of_the_user(
     assert response.status_code == 200, response.text
     stored = await events(world.sessionmaker)
     assert [e.type for e in stored] == ["user.two_factor_enabled", "user.two_factor_disabled"]
-    assert stored[0].payload["data"]["user"] == {"publicId": person.id}
+    assert stored[0].payload["data"]["user"]["publicId"] == person.id
+    assert set(stored[0].payload["data"]["user"]) == set(objects.FIELDS["user"])
 
 
 async def test_nothing_without_a_subscribed_enabled_endpoint(api: Api, world: World) -> None:
