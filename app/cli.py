@@ -22,7 +22,7 @@ from app.brandings.cli import branding_cli
 from app.companies.cli import company_cli
 from app.config import get_settings
 from app.core.commands import err, fail, in_session, out
-from app.invites.cli import invite
+from app.invites.cli import expire_invites, invite
 from app.mail.cli import outbox
 from app.setup_cli import public_url, show
 from app.users.cli import users_cli
@@ -188,6 +188,7 @@ def openapi(
 
 cli.command()(outbox)
 cli.command()(invite)
+cli.command("expire-invites")(expire_invites)
 
 
 def _usage_error(exc: Exception) -> str | None:

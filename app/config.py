@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         False, description="Let the default branding answer any unknown `Api-Branding` domain."
     )
     invite_ttl: int = Field(7 * 24 * 3600, ge=60, description="Invite lifetime in seconds.")
+    invite_expired_grace: int = Field(
+        0,
+        ge=0,
+        description="Seconds past its expiry before the outbox worker's sweep closes an invite "
+        "as expired (announcing `invite.expired`); until then it can still be resent.",
+    )
     portal_session_ttl: int = Field(
         12 * 3600,
         ge=300,

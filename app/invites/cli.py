@@ -1,4 +1,5 @@
-"""`ixon-api invite --csv`: many invites from a spreadsheet (app/invites/csv_import.py)."""
+"""`ixon-api invite --csv`: many invites from a spreadsheet (app/invites/csv_import.py);
+`ixon-api expire-invites`: close those past their expiry now (app/invites/expiry.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import get_settings
 from app.core.commands import AsOption, CompanyOption, JsonOption, err, fail, in_session, out
@@ -89,3 +91,26 @@ def invite(
         out.print(", ".join(f"{n} {outcome}" for outcome, n in counts.items()) or "no rows")
     if invalid:
         raise typer.Exit(1)
+
+
+def expire_invites(as_json: JsonOption = False) -> None:
+    """Close the invites whose expiry passed (announcing `invite.expired` to webhooks).
+
+    The outbox worker does this every minute while it runs; this is the same sweep, once
+    (after IXON_INVITE_EXPIRED_GRACE, as the worker's)."""
+    from app.invites.expiry import expire_batch
+
+    grace = get_settings().invite_expired_grace
+
+    async def work(session: AsyncSession) -> int:
+        total = 0
+        while closed := await expire_batch(session, grace):
+            total += closed
+            await session.commit()
+        return total
+
+    closed = in_session(work)
+    if as_json:
+        typer.echo(json.dumps({"closed": closed}))
+    else:
+        out.print(f"{closed} expired invite(s) closed")

@@ -48,6 +48,9 @@ DELIVERY_STATES = {
 SCRUBBED: dict[str, Any] = {"html": None, "text": None}
 _ERROR_MAX = 2000
 _IN_CHUNK = 1000
+# How often a running worker closes the invites past their expiry (each worker; a sweep that
+# meets nothing due costs one query).
+SWEEP_SECONDS = 60.0
 
 
 def _row(message: MailMessage, kind: str, reference: str | None) -> dict[str, Any]:
@@ -229,6 +232,7 @@ class OutboxWorker:
         self.failed_count = 0
         self._wakeup = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._next_sweep = 0.0  # the first round sweeps
 
     def backoff(self, attempts: int) -> timedelta:
         """The wait after the ``attempts``-th failure: doubling, capped, with a little jitter."""
@@ -276,6 +280,7 @@ class OutboxWorker:
             while not stop.is_set():
                 self._wakeup.clear()
                 try:
+                    await self._sweep_when_due()
                     claimed = await self.run_once()
                 except Exception:
                     logger.exception("outbox round failed; trying again after the poll interval")
@@ -285,6 +290,17 @@ class OutboxWorker:
                     await self._sleep(stop)
         finally:
             _running.discard(self)
+
+    async def sweep(self) -> int:
+        """Closes the invites whose expiry passed (app/invites/expiry.py); how many."""
+        from app.invites.expiry import expire_due
+
+        self._next_sweep = time.monotonic() + SWEEP_SECONDS
+        return await expire_due(self.sessionmaker, self.settings.invite_expired_grace)
+
+    async def _sweep_when_due(self) -> None:
+        if time.monotonic() >= self._next_sweep:
+            await self.sweep()
 
     async def _idle(self) -> None:
         """Nothing more due now: a sender holding a connection lets it go."""
