@@ -108,6 +108,16 @@ def test_application_registry(ixon: CliRunner) -> None:
     assert code == 1 and "Traceback" not in err
 
 
+def test_expire_invites_sweeps_once(ixon: CliRunner) -> None:
+    """What it closes is tested with the worker's sweep (tests/webhooks/test_expiry.py)."""
+    assert run(ixon, "migrate")[0] == 0
+    code, out, err = run(ixon, "expire-invites", "--json")
+    assert code == 0, err
+    assert json.loads(out) == {"closed": 0}
+    code, out, _ = run(ixon, "expire-invites")
+    assert code == 0 and "0 expired invite(s) closed" in out
+
+
 def test_the_console_script_is_installed_and_every_command_explains_itself() -> None:
     shown = subprocess.run(
         [IXON_API, "--help"], capture_output=True, text=True, timeout=60, check=False
@@ -122,6 +132,7 @@ def test_the_console_script_is_installed_and_every_command_explains_itself() -> 
         ["application"],
         ["application", "add"],
         ["application", "disable"],
+        ["expire-invites"],
     ):
         result = runner.invoke(cli, [*command, "--help"])
         assert result.exit_code == 0 and "Usage" in result.stdout, command
