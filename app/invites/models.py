@@ -31,6 +31,13 @@ class Invite(IdMixin, TimestampMixin, Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # The expiry sweep (app/invites/expiry.py) every minute: only the open invites.
+        Index(
+            "ix_invites_pending_expires_on",
+            "expires_on",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
     )
 
     company_id: Mapped[int] = mapped_column(

@@ -120,6 +120,7 @@ def _users(connection: Connection, wanted: set[str]) -> dict[str, dict[str, Any]
     }
 
 
+CHUNK = 1000
 LOADERS = {"invite": _invites, "membership": _memberships, "user": _users}
 
 
@@ -131,7 +132,11 @@ def shaped(connection: Connection, pending: list[Pending]) -> list[dict[str, Any
             found = item.payload["data"].get(key)
             if isinstance(found, dict) and found.get("publicId"):
                 ids.add(found["publicId"])
-    loaded = {key: LOADERS[key](connection, ids) if ids else {} for key, ids in wanted.items()}
+    loaded: dict[str, dict[str, dict[str, Any]]] = {key: {} for key in LOADERS}
+    for key, ids in wanted.items():
+        listed = sorted(ids)
+        for start in range(0, len(listed), CHUNK):  # SQLite caps the parameters of one query
+            loaded[key].update(LOADERS[key](connection, set(listed[start : start + CHUNK])))
     out = []
     for item in pending:
         data = dict(item.payload["data"])
