@@ -61,10 +61,11 @@ class Settings(BaseSettings):
     )
     invite_ttl: int = Field(7 * 24 * 3600, ge=60, description="Invite lifetime in seconds.")
     invite_expired_grace: int = Field(
-        0,
+        30 * 24 * 3600,
         ge=0,
         description="Seconds past its expiry before the outbox worker's sweep closes an invite "
-        "as expired (announcing `invite.expired`); until then it can still be resent.",
+        "as expired (announcing `invite.expired`); until then an administrator can still "
+        "resend it, which renews it (the invitee's expired-link page tells them to ask).",
     )
     portal_session_ttl: int = Field(
         12 * 3600,

@@ -22,7 +22,8 @@ async def test_the_sweep_closes_an_expired_invite_and_announces_it_once(
     late = await invite(api, "late@example.com")
     on_time = await invite(api, "on.time@example.com")
     await expire(world.sessionmaker, late)
-    worker = OutboxWorker(world.sessionmaker, MemorySender(), settings)
+    closing = settings.model_copy(update={"invite_expired_grace": 0})
+    worker = OutboxWorker(world.sessionmaker, MemorySender(), closing)
     assert await worker.sweep() == 1
     assert await worker.sweep() == 0
     row = await invite_row(world.sessionmaker, late)
@@ -45,13 +46,13 @@ async def test_the_running_worker_sweeps_and_the_grace_keeps_an_invite_open(
     await endpoint(api, events=["invite.expired"])
     late = await invite(api, "late@example.com")
     await expire(world.sessionmaker, late)  # an hour ago
-    patient = OutboxWorker(
-        world.sessionmaker,
-        MemorySender(),
-        settings.model_copy(update={"invite_expired_grace": 7200}),
-    )
+    # By default an expired invite stays open for 30 days: an administrator can resend it.
+    patient = OutboxWorker(world.sessionmaker, MemorySender(), settings)
     assert await patient.sweep() == 0
-    worker = OutboxWorker(world.sessionmaker, MemorySender(), settings)
+    assert (await invite_row(world.sessionmaker, late)).status == PENDING
+    await expire(world.sessionmaker, late)  # an hour ago again
+    closing = settings.model_copy(update={"invite_expired_grace": 0})
+    worker = OutboxWorker(world.sessionmaker, MemorySender(), closing)
     stop = asyncio.Event()
     sweep = worker.sweep
 
