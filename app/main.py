@@ -21,9 +21,9 @@ from app.core.response_headers import NoSniffMiddleware
 from app.db.session import create_engine, create_sessionmaker
 from app.idempotency.middleware import IdempotencyMiddleware
 from app.mail import renderer as mail_renderer
-from app.mail.outbox import OutboxWorker
 from app.mail.registry import sender_from_settings
 from app.mail.runner import BackgroundWorker
+from app.mail.worker import OutboxWorker
 from app.otp_auth import crypto as otp_crypto
 from app.portal import router as portal
 

@@ -8,8 +8,8 @@ import signal
 
 from app.config import Settings
 from app.db.session import create_engine, create_sessionmaker
-from app.mail.outbox import OutboxWorker
 from app.mail.registry import sender_from_settings
+from app.mail.worker import OutboxWorker
 
 
 class BackgroundWorker:

@@ -42,7 +42,7 @@ from app.webhooks.models import (
 from app.webhooks.service import signing_secret
 
 if TYPE_CHECKING:
-    from app.mail.outbox import OutboxWorker, _Claim
+    from app.mail.worker import OutboxWorker, _Claim
 
 RESPONSE_READ_MAX = 4096  # bytes of an answer read (and kept in the log as the error)
 ERROR_MAX = 2000

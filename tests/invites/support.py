@@ -17,7 +17,7 @@ from app.invites.models import Invite
 from app.mail.backends.memory import MemorySender
 from app.mail.message import MailMessage
 from app.mail.models import OutboxMessage
-from app.mail.outbox import OutboxWorker
+from app.mail.worker import OutboxWorker
 from app.memberships.models import Membership
 from tests.helpers import Api, CompanyInfo, World
 

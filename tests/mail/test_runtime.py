@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.config import Settings, get_settings
 from app.mail.backends.memory import MemorySender
-from app.mail.outbox import OutboxWorker
 from app.mail.runner import BackgroundWorker
+from app.mail.worker import OutboxWorker
 from app.main import create_app
 from tests.mail.helpers import HangingSender, enqueue_committed, rows
 

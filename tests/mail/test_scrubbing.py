@@ -16,7 +16,8 @@ from app.mail.backends.memory import MemorySender
 from app.mail.errors import PermanentMailError
 from app.mail.message import MailMessage
 from app.mail.models import OutboxMessage, OutboxStatus
-from app.mail.outbox import OutboxWorker, delivery_state, enqueue, replace
+from app.mail.outbox import delivery_state, enqueue, replace
+from app.mail.worker import OutboxWorker
 from tests.mail.helpers import BrokenSender, enqueue_committed, message, rows
 
 Maker = async_sessionmaker[AsyncSession]

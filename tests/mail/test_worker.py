@@ -15,7 +15,8 @@ from app.mail.backends.memory import MemorySender
 from app.mail.backends.smtp import SmtpConfig, SmtpSender
 from app.mail.errors import PermanentMailError
 from app.mail.models import OutboxMessage
-from app.mail.outbox import OutboxWorker, delivery_state, enqueue
+from app.mail.outbox import delivery_state, enqueue
+from app.mail.worker import OutboxWorker
 from tests.mail.helpers import (
     BrokenSender,
     HangingSender,

@@ -17,7 +17,7 @@ from app.invites.models import Invite
 from app.mail.backends.memory import MemorySender
 from app.mail.errors import PermanentMailError
 from app.mail.models import OutboxMessage
-from app.mail.outbox import OutboxWorker
+from app.mail.worker import OutboxWorker
 from app.otp_auth import crypto
 from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 from app.webhooks.service import new_secret

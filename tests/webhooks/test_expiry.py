@@ -9,7 +9,7 @@ import pytest
 from app.config import Settings
 from app.invites.models import EXPIRED, PENDING
 from app.mail.backends.memory import MemorySender
-from app.mail.outbox import OutboxWorker
+from app.mail.worker import OutboxWorker
 from tests.helpers import Api, World
 from tests.invites.support import expire, invite, invite_row, memberships_of_invite
 from tests.webhooks.support import endpoint, events
