@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
@@ -15,6 +17,7 @@ from app.auth.dependencies import (
 )
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
+from app.core.errors import Unauthorized
 from app.core.querying import FieldsOnly, ListQuery, SingleQuery
 from app.core.response_headers import no_store
 from app.core.schemas import Bulk, PublicIdItem, PublicIdPath
@@ -30,6 +33,13 @@ def _client(request: Request) -> token_service.Client:
         ip=request.client.host if request.client else None,
         user_agent=request.headers.get("user-agent"),
     )
+
+
+def _credentials_sent(request: Request, _application: ApplicationDep) -> None:
+    """A log-in without any Authorization is refused before its query or body is read: the
+    document requires the header, so its absence answers 401 whatever else is wrong."""
+    if not request.headers.get("authorization", "").strip():
+        raise Unauthorized("Send Authorization: Basic base64(email:password)", "Authorization")
 
 
 def _present_new(new: token_service.NewToken) -> dict[str, object]:
@@ -51,6 +61,7 @@ async def create_access_token(
     request: Request,
     session: SessionDep,
     application: ApplicationDep,
+    _sent: Annotated[None, Depends(_credentials_sent)],
     body: AccessTokenCreate,
     params: FieldsOnly,
 ) -> JSONResponse:

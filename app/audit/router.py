@@ -23,7 +23,9 @@ router = APIRouter()
 
 async def audit_params(
     filters: FiltersQuery = None,
-    page_size: Annotated[int | None, Query(alias="page-size", description="At most 4000.")] = None,
+    page_size: Annotated[
+        int | None, Query(alias="page-size", ge=1, description="1 or more; at most 4000.")
+    ] = None,
     page_after: Annotated[
         str | None, Query(alias="page-after", description="The moreAfter of the previous page.")
     ] = None,

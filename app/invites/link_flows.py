@@ -18,14 +18,13 @@ from app.invites.status import finished_error, status_of
 from app.users import service as user_service
 from app.users.models import User
 
+NO_LINK_MESSAGE = "Send the secret of the invitation link as Authorization: Bearer <secret>"
+
 
 async def _by_link(session: AsyncSession, secret: str | None) -> tuple[ActionToken, Invite]:
     """The usable link and its open invite: 401 unknown, 410 used, expired or finished."""
     if not secret:
-        raise Unauthorized(
-            "Send the secret of the invitation link as Authorization: Bearer <secret>",
-            "Authorization",
-        )
+        raise Unauthorized(NO_LINK_MESSAGE, "Authorization")
     token = await links.require(session, links.INVITE, secret)
     invite = await InviteRepository(session).by_public_id(token.reference)
     if invite is None:
@@ -73,12 +72,12 @@ async def finish_by_link(session: AsyncSession, secret: str | None) -> User:
 async def create_account(session: AsyncSession, secret: str | None, body: AccountCreate) -> User:
     """`POST /users`: a new person creates their account from the invite link and, with it,
     accepts the invite. The address is the invite's; an existing account is 409."""
+    token, invite = await _by_link(session, secret)
     if body.ssoAuthentication is not None:
         raise BadRequest(
             "Single sign-on is not supported here: send a name and a password",
             "ssoAuthentication",
         )
-    token, invite = await _by_link(session, secret)
     return await new_account(
         session,
         token,

@@ -18,10 +18,11 @@ from app.auth.dependencies import ApplicationDep, Auth, CompanyAuth, bearer_secr
 from app.auth.permissions import Permission
 from app.core import envelope
 from app.core.envelope import Envelope, ListEnvelope
+from app.core.errors import Unauthorized
 from app.core.querying import FieldsOnly, ListQuery, SingleQuery
 from app.core.schemas import Bulk, PublicIdItem, PublicIdOut, PublicIdPath
 from app.db.session import SessionDep
-from app.invites import presenters
+from app.invites import link_flows, presenters
 from app.invites import service as invite_service
 from app.invites.schemas import (
     AccountCreate,
@@ -48,11 +49,16 @@ async def _link_secret(
     request: Request,
     _application: ApplicationDep,
     _scheme: Annotated[object, Depends(link_scheme)] = None,
-) -> str | None:
-    return bearer_secret(request)
+) -> str:
+    """The link secret, refused when missing before the query or body is read: the document
+    requires the header, so its absence answers 401 whatever else is wrong."""
+    secret = bearer_secret(request)
+    if not secret:
+        raise Unauthorized(link_flows.NO_LINK_MESSAGE, "Authorization")
+    return secret
 
 
-LinkSecret = Annotated[str | None, Depends(_link_secret)]
+LinkSecret = Annotated[str, Depends(_link_secret)]
 Branding = Annotated[str, Depends(headers.branding_required)]
 
 

@@ -95,6 +95,19 @@ async def test_malformed_credentials_are_401(api: Api, authorization: str) -> No
     assert "Authorization" in error_props(response)
 
 
+async def test_without_credentials_the_body_and_query_are_not_read(api: Api) -> None:
+    # The document requires Authorization: its absence is the answer, not the bad body.
+    response = await api.post(
+        "/access-tokens",
+        token=None,
+        company=None,
+        params={"fields": "((("},
+        json={"expiresIn": "soon"},
+    )
+    assert response.status_code == 401
+    assert error_props(response) == {"Authorization"}
+
+
 @pytest.mark.parametrize("expires_in", [59, 5_184_001, "soon", None])
 async def test_expires_in_is_checked(api: Api, world: World, expires_in: object) -> None:
     response = await log_in(

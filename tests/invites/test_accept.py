@@ -93,6 +93,16 @@ async def test_post_users_needs_the_link_and_a_good_body(
     headers = {"Api-Version": "2", "Api-Application": world.application_id}
     missing = await client.post("/users", headers=headers, json=NEW_ACCOUNT)
     assert missing.status_code == 401 and error_props(missing) == {"Authorization"}
+    # Without the link, nothing of the body or query is read.
+    bad = await client.post("/users", headers=headers, json={**NEW_ACCOUNT, "password": "x"})
+    assert bad.status_code == 401 and error_props(bad) == {"Authorization"}
+    fields = await client.get("/invites/me", headers=headers, params={"fields": "((("})
+    assert fields.status_code == 401 and error_props(fields) == {"Authorization"}
+    sso_unknown = await as_link(
+        client, world, "POST", "/users", "not-a-link",
+        {**NEW_ACCOUNT, "ssoAuthentication": {"code": "x", "state": "y"}},
+    )  # fmt: skip
+    assert sso_unknown.status_code == 401  # the link is checked before the body's content
     unknown = await as_link(client, world, "POST", "/users", "not-a-link", NEW_ACCOUNT)
     assert unknown.status_code == 401 and errors(unknown)[0]["message"] == "This link is not valid"
     short = await as_link(
