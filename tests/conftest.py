@@ -70,30 +70,61 @@ async def _drop_postgres_database(url: str) -> None:
     await engine.dispose()
 
 
+# Files that start servers, browsers or a fuzzer run first: pytest-xdist hands out whole files
+# (`--dist loadfile`), and a long one handed out last would run alone at the end.
+SLOW_FIRST = (
+    "tests/fuzz/test_schemathesis.py",
+    "tests/e2e/",
+    "tests/races/",
+    "tests/ops/",
+    "tests/test_conformance.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {prefix: i for i, prefix in enumerate(SLOW_FIRST)}
+
+    def order(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return next((r for prefix, r in rank.items() if path.startswith(prefix)), len(rank))
+
+    items.sort(key=order)  # stable: each file keeps its own order
+
+
 @pytest.fixture(scope="session")
 def tmp_root() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="ixon-tests-") as root:
         yield Path(root)
 
 
+@pytest.fixture(scope="session")
+async def _databases() -> AsyncIterator[dict[str, str]]:
+    """The run's databases by backend, made on first use and dropped at the end of the run."""
+    made: dict[str, str] = {}
+    yield made
+    if "postgres" in made:
+        await _drop_postgres_database(made["postgres"])
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
-async def database_url(request: pytest.FixtureRequest, tmp_root: Path) -> AsyncIterator[str]:
-    """A fresh database per backend and run, migrated to head."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_root / 'test.db'}"
+async def database_url(
+    request: pytest.FixtureRequest, tmp_root: Path, _databases: dict[str, str]
+) -> str:
+    """A fresh database per backend and run, migrated to head. Made once: a pytest-xdist worker
+    switches backend at every test file, which would otherwise make and migrate it anew."""
+    backend: str = request.param
+    if backend not in _databases:
+        if backend == "sqlite":
+            url = f"sqlite+aiosqlite:///{tmp_root / 'test.db'}"
+        elif not await _postgres_available():
+            if REQUIRE_POSTGRES:
+                pytest.fail(f"PostgreSQL is required but does not answer at {POSTGRES_ADMIN_URL}")
+            pytest.skip("PostgreSQL is not available")
+        else:
+            url = await _create_postgres_database()
         await asyncio.to_thread(migrate.upgrade, url)
-        yield url
-        return
-    if not await _postgres_available():
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"PostgreSQL is required but does not answer at {POSTGRES_ADMIN_URL}")
-        pytest.skip("PostgreSQL is not available")
-    url = await _create_postgres_database()
-    try:
-        await asyncio.to_thread(migrate.upgrade, url)
-        yield url
-    finally:
-        await _drop_postgres_database(url)
+        _databases[backend] = url
+    return _databases[backend]
 
 
 @pytest.fixture(scope="session", autouse=True)
