@@ -23,8 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import envelope, text
 from app.core.errors import ErrorItem
-
-API_PREFIX = "/api"
+from app.core.prefix import without_prefix
 
 
 def too_large_message(limit: int) -> str:
@@ -70,9 +69,7 @@ class InputGuardMiddleware:
     def limit_for(self, scope: Scope) -> int:
         if self._bulk is None:
             self._bulk = bulk_operations(getattr(scope.get("app"), "routes", ()))
-        path, method = scope["path"], scope["method"]
-        if path.startswith(API_PREFIX + "/"):
-            path = path[len(API_PREFIX) :]
+        path, method = without_prefix(scope["path"]), scope["method"]
         for pattern, methods in self._bulk:
             if method in methods and pattern.match(path):
                 return self.max_bulk_body

@@ -43,6 +43,11 @@ class ApiPaths:
         )
 
 
+def without_prefix(path: str) -> str:
+    """``path`` as routing matches it, for a middleware that runs before the prefix is moved."""
+    return path[len(PREFIX) :] if path.startswith(PREFIX + "/") else path
+
+
 def route_path(scope: Scope) -> str:
     """The path routing sees: without the root path (as Starlette's private helper does)."""
     path: str = scope["path"]

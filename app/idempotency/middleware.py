@@ -14,15 +14,15 @@ import hashlib
 import re
 from typing import Any
 
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
-from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth.dependencies import bearer_secret
 from app.core import envelope
 from app.core.errors import ErrorItem
-from app.core.prefix import PREFIX
+from app.core.prefix import without_prefix
 from app.idempotency import service
 from app.idempotency.service import Claimed, Refused, Replay
 
@@ -57,13 +57,12 @@ def _hash(scope: Scope, body: bytes) -> str:
 
 
 def _operations(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
-    """The documented operations' paths and methods, read once from the app's OpenAPI."""
+    """(path pattern, methods) of every route, read once (as app/core/limits.py reads them)."""
     operations = getattr(app.state, "idempotent_operations", None)
     if operations is None:
-        paths = app.openapi()["paths"]
         operations = [
-            (compile_path(path)[0], frozenset(method.upper() for method in methods))
-            for path, methods in paths.items()
+            (route.path_regex, frozenset(route.methods or ()))
+            for route in iter_route_contexts(list(app.routes))
         ]
         app.state.idempotent_operations = operations
     return operations
@@ -72,10 +71,7 @@ def _operations(app: Any) -> list[tuple[re.Pattern[str], frozenset[str]]]:
 def _declared(scope: Scope) -> bool:
     """Whether the request is an operation: an undeclared method or path keeps its own answer
     (405, 404) whatever the key, instead of being claimed under it."""
-    path: str = scope["path"]
-    if path.startswith(PREFIX + "/"):
-        path = path[len(PREFIX) :]
-    method = scope["method"]
+    path, method = without_prefix(scope["path"]), scope["method"]
     return any(
         method in methods and pattern.match(path) for pattern, methods in _operations(scope["app"])
     )
